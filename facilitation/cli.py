@@ -1,0 +1,220 @@
+"""``roleplay``: the workbench's command line.
+
+Every command goes through the library façade and prints either plain text for a
+person or JSON for a program. Errors print one line to stderr and exit non-zero:
+1 for invalid data or an unknown id, 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .cardtext import card_text, persona_text, rubric_text, table
+from .errors import WorkbenchError
+from .library import Library, validate_files
+from .vocabulary import CATEGORIES, CATEGORY_TITLES, CHANNELS, DIFFICULTIES
+
+CARD_COLUMNS = ("id", "title", "category", "difficulty", "persona", "channel", "skill")
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+# -- cards -------------------------------------------------------------------------
+
+def cards_list(args: argparse.Namespace) -> int:
+    lib = Library.load()
+    cards = lib.find(category=args.category, difficulty=args.difficulty,
+                     persona=args.persona, channel=args.channel, skill=args.skill)
+    rows = [card.summary() for card in cards]
+    if args.format == "json":
+        _print_json(rows)
+    else:
+        print(table(rows, ("id", "category", "difficulty", "channel", "persona", "title")))
+        print(f"\n{len(rows)} of {len(lib.cards)} cards", file=sys.stderr)
+    return 0
+
+
+def cards_show(args: argparse.Namespace) -> int:
+    card = Library.load().card(args.id)
+    seed = random.randrange(10_000) if args.seed is None and args.draw else args.seed
+    drawn = card.draw(seed)
+    if args.format == "json":
+        _print_json({"seed": drawn.seed, "values": drawn.values, "card": drawn.card.model_dump()})
+    else:
+        print(card_text(drawn))
+        if seed is None and card.variables:
+            print("\nNames, amounts and dates change per attempt: add --seed N (or --draw) to see one.")
+    return 0
+
+
+def _validate(kind: str, args: argparse.Namespace) -> int:
+    result = validate_files(kind, [Path(p) for p in args.paths])  # type: ignore[arg-type]
+    for problem in result.errors:
+        print(problem, file=sys.stderr)
+    for problem in result.warnings:
+        print(f"{problem} (warning)", file=sys.stderr)
+    bad = len(result.files) - len(result.valid)
+    noun = "card" if kind == "card" else "rubric"
+    if not result.files:
+        print(f"no {noun} files found in {', '.join(args.paths) or 'the library'}", file=sys.stderr)
+        return 1
+    if bad:
+        print(f"{bad} of {len(result.files)} {noun} files invalid", file=sys.stderr)
+        return 1
+    if args.strict and result.warnings:
+        print(f"{len(result.warnings)} warnings (--strict)", file=sys.stderr)
+        return 1
+    print(f"{len(result.valid)} {noun} files valid")
+    return 0
+
+
+# -- rubrics and personas ------------------------------------------------------------
+
+def rubrics_list(args: argparse.Namespace) -> int:
+    lib = Library.load()
+    rows = [{"id": r.id, "title": r.title, "version": r.version,
+             "competencies": len(r.competencies), "checklist": len(r.checklist)}
+            for r in lib.rubrics.values()]
+    if args.format == "json":
+        _print_json(rows)
+    else:
+        print(table(rows, ("id", "version", "competencies", "checklist", "title")))
+    return 0
+
+
+def rubrics_show(args: argparse.Namespace) -> int:
+    rubric = Library.load().rubric(args.id)
+    if args.format == "json":
+        _print_json(rubric.model_dump())
+    else:
+        print(rubric_text(rubric))
+    return 0
+
+
+def personas_list(args: argparse.Namespace) -> int:
+    lib = Library.load()
+    rows = [{"id": p.id, "name": p.name, "patience": p.patience, "summary": p.summary[:60] + "…"}
+            for p in lib.personas.values()]
+    if args.format == "json":
+        _print_json([p.model_dump() for p in lib.personas.values()])
+    else:
+        print(table(rows, ("id", "name", "patience", "summary")))
+    return 0
+
+
+def personas_show(args: argparse.Namespace) -> int:
+    lib = Library.load()
+    if args.id not in lib.personas:
+        raise WorkbenchError(f"no persona {args.id!r}; the library has {', '.join(lib.personas)}")
+    print(persona_text(lib.personas[args.id]))
+    return 0
+
+
+# -- demo --------------------------------------------------------------------------
+
+def demo(args: argparse.Namespace) -> int:
+    """The best end-to-end tour the workbench offers so far: the library and a drawn card."""
+    lib = Library.load()
+    print(f"Roleplay Workbench {__version__}: {len(lib.cards)} scenario cards, "
+          f"{len(lib.personas)} personas, {len(lib.rubrics)} rubric(s)\n")
+    by_cat = Counter(c.category for c in lib.cards.values())
+    rows = []
+    for cat in CATEGORIES:
+        cards = [c for c in lib.cards.values() if c.category == cat]
+        levels = Counter(c.difficulty for c in cards)
+        rows.append({"category": CATEGORY_TITLES[cat], "cards": by_cat[cat],
+                     **{d: levels[d] for d in DIFFICULTIES},
+                     "channels": ", ".join(ch for ch in CHANNELS if any(c.channel == ch for c in cards))})
+    print(table(rows, ("category", "cards", *DIFFICULTIES, "channels")))
+    card = lib.card(args.card)
+    seed = args.seed if args.seed is not None else random.randrange(10_000)
+    print("\n" + card_text(card.draw(seed)))
+    other = card.draw(seed + 1)
+    print(f"\nThe next attempt (seed {seed + 1}) meets {other.values.get('customer_name', 'someone else')}"
+          f" instead — memorising a card does not pay.")
+    print("\nTry: roleplay cards list · roleplay cards show chat-billing-surprise --draw"
+          " · roleplay rubrics show support-core")
+    return 0
+
+
+# -- parser ------------------------------------------------------------------------
+
+def _fmt(parser: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json")) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+def _command(sub: argparse._SubParsersAction, name: str, func: Callable[..., int], helptext: str
+             ) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=helptext, description=helptext)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="roleplay", description=__doc__.splitlines()[0].strip("`: "))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
+
+    cards = groups.add_parser("cards", help="browse and validate scenario cards").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = _command(cards, "list", cards_list, "list the scenario cards")
+    _fmt(p)
+    p.add_argument("--category", choices=CATEGORIES)
+    p.add_argument("--difficulty", choices=DIFFICULTIES)
+    p.add_argument("--channel", choices=CHANNELS)
+    p.add_argument("--persona", help="persona id, e.g. frustrated-user")
+    p.add_argument("--skill", help="words the practised skill contains")
+    p = _command(cards, "show", cards_show, "show one card, with its variables drawn")
+    p.add_argument("id")
+    p.add_argument("--seed", type=int, help="draw this attempt's names, amounts and dates")
+    p.add_argument("--draw", action="store_true", help="draw with a random seed")
+    _fmt(p, ("text", "json"))
+    p = _command(cards, "validate", lambda a: _validate("card", a), "validate card files")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the library)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    rubrics = groups.add_parser("rubrics", help="browse and validate rubrics").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    _fmt(_command(rubrics, "list", rubrics_list, "list the rubrics"))
+    p = _command(rubrics, "show", rubrics_show, "show one rubric")
+    p.add_argument("id")
+    _fmt(p, ("text", "json"))
+    p = _command(rubrics, "validate", lambda a: _validate("rubric", a), "validate rubric files")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the library)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    personas = groups.add_parser("personas", help="the customer personas").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    _fmt(_command(personas, "list", personas_list, "list the personas"))
+    _command(personas, "show", personas_show, "show one persona").add_argument("id")
+
+    p = _command(groups, "demo", demo, "a tour of the library and a drawn scenario card")
+    p.add_argument("--card", default="frustrated-billing-customer")
+    p.add_argument("--seed", type=int)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(format="roleplay: warning: %(message)s", level=logging.WARNING)
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except WorkbenchError as exc:
+        print(f"roleplay: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `roleplay cards list | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
