@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/roleplay demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check facilitation widgets tests bench
+	$(BIN)/ruff check .
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

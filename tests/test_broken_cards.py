@@ -24,8 +24,9 @@ EXPECTED = {
     "bad-difficulty": "5: difficulty: 'expert' is not one of 'beginner', 'intermediate' or 'advanced'",
     "undeclared-placeholder": "32: arc.complication[1]: uses {refund_amount}, "
                               "which is not declared under variables",
-    "yaml-syntax": "31: YAML syntax: expected ',' or ']', but got '{' (text with a {placeholder} "
-                   "at its start or inside [ ] must be quoted: \"{name}\")",
+    # libyaml and the pure-Python parser word the syntax error differently: "…" is theirs.
+    "yaml-syntax": "31: YAML syntax: … (text with a {placeholder} at its start or inside [ ] "
+                   "must be quoted: \"{name}\")",
     "duplicate-key": "21: spark: duplicate key (first written on line 18)",
     "newer-schema": "1: schema_version: written for a newer workbench (version 2); "
                     "this one reads up to 1",
@@ -45,6 +46,11 @@ EXPECTED = {
 }
 
 
+def _matches(message: str, expected: str) -> bool:
+    head, _, tail = expected.partition("…")
+    return message.startswith(head) and message.endswith(tail) if tail else message == expected
+
+
 def test_every_broken_fixture_has_an_expected_message() -> None:
     assert {p.stem for p in BROKEN.glob("*.yaml")} == set(EXPECTED)
 
@@ -54,14 +60,17 @@ def test_broken_card_is_refused_with_file_line_field_and_reason(case: str) -> No
     path = BROKEN / f"{case}.yaml"
     result = validate_files("card", [path])
     assert result.valid == []
-    assert [str(p) for p in result.errors] == [f"{path}:{EXPECTED[case]}"]
+    [problem] = result.errors
+    assert _matches(str(problem), f"{path}:{EXPECTED[case]}")
 
 
 def test_validate_command_names_each_problem_and_exits_1() -> None:
     proc = roleplay("cards", "validate", "tests/fixtures/broken_cards")
     assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
     for case, message in EXPECTED.items():
-        assert f"tests/fixtures/broken_cards/{case}.yaml:{message}" in proc.stderr
+        expected = f"tests/fixtures/broken_cards/{case}.yaml:{message}"
+        assert any(_matches(line, expected) for line in lines), expected
     assert f"{len(EXPECTED)} of {len(EXPECTED)} card files invalid" in proc.stderr
 
 
