@@ -205,6 +205,8 @@ def _duplicates(items: list[Any], key: str, at: Path_) -> Iterator[tuple[Path_, 
 
 
 def _undeclared_placeholders(card: ScenarioCard) -> Iterator[tuple[Path_, str]]:
+    if PLACEHOLDER.search(card.title):  # listings show the title as written
+        yield ("title",), "a title cannot use {placeholders}"
     declared = set(card.variables)
     data = card.model_dump()
     del data["variables"]
