@@ -83,6 +83,7 @@ PHASES = ("brief", "act", "rewind", "debrief")
 CATEGORIES: tuple[str, ...] = get_args(Category)
 DIFFICULTIES: tuple[str, ...] = get_args(Difficulty)
 CHANNELS: tuple[str, ...] = get_args(Channel)
+INTENSITIES: tuple[str, ...] = get_args(Intensity)
 COMPETENCIES: tuple[str, ...] = get_args(Competency)
 
 assert set(get_args(Behaviour)) == set(BEHAVIOURS), "Behaviour and BEHAVIOURS drifted apart"

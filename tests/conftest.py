@@ -4,11 +4,15 @@ import logging
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from facilitation import Library
+from facilitation.clock import FakeClock
+from facilitation.workbench import Workbench
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -32,3 +36,42 @@ def roleplay(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 @pytest.fixture(autouse=True)
 def _quiet_library_warnings(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="facilitation")
+
+
+PG_URL = os.environ.get("ROLEPLAY_TEST_POSTGRES_URL")
+PG_SKIP = ("PostgreSQL store tests need a server: set ROLEPLAY_TEST_POSTGRES_URL "
+           "(`bash .ci/postgres.sh` starts one on 127.0.0.1 and prints the URL)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store: a SQLite file, or a schema of its own on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'workbench.db'}"
+        return
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    from sqlalchemy import create_engine
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def wb(store_url: str, clock: FakeClock, library: Library) -> Iterator[Workbench]:
+    workbench = Workbench.open(store_url, library=library, clock=clock)
+    yield workbench
+    workbench.close()

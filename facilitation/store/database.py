@@ -1,0 +1,159 @@
+"""Opening the store: SQLite by default, PostgreSQL by URL, one transaction per write.
+
+SQLite runs in WAL mode (readers never block the writer), with ``synchronous=FULL``
+(a committed write survives power loss), a busy timeout and foreign keys. Writers
+from many processes queue on an OS file lock before ``BEGIN IMMEDIATE``: the kernel
+wakes the next writer the moment the lock is free, where SQLite's own busy handler
+sleeps in growing steps and lets tail latency climb.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import WorkbenchError
+from .schema import MIGRATIONS, SCHEMA_VERSION, meta, metadata
+
+try:  # POSIX only; elsewhere SQLite's busy timeout alone serialises writers
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(WorkbenchError):
+    """The store cannot be opened or used (bad URL, newer schema, server down)."""
+
+
+def default_url() -> str:
+    """$ROLEPLAY_DB, else a SQLite file in the user's data folder."""
+    if os.environ.get("ROLEPLAY_DB"):
+        return os.environ["ROLEPLAY_DB"]
+    home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{home / 'roleplay-workbench' / 'workbench.db'}"
+
+
+class Database:
+    """An engine pair (reads, writes) over one store, with schema creation and upgrades."""
+
+    def __init__(self, url: str | None = None, *, file_lock: bool = True) -> None:
+        self.url = url or default_url()
+        try:
+            parsed = make_url(self.url)
+        except Exception as exc:  # sqlalchemy raises ArgumentError with a terse text
+            raise StoreError(f"not a database URL: {self.url!r}") from exc
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._thread_lock = threading.Lock()
+        self._lock_file: int | None = None
+        if self.is_sqlite:
+            path = parsed.database
+            if not path or path == ":memory:":
+                raise StoreError("use a SQLite file, not an in-memory database: views share it")
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.reads = self._sqlite_engine(begin="BEGIN")
+            self.writes = self._sqlite_engine(begin="BEGIN IMMEDIATE")
+            if file_lock and fcntl is not None:
+                self._lock_file = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        else:
+            self.reads = self.writes = create_engine(self.url, pool_pre_ping=True)
+
+    def _sqlite_engine(self, begin: str) -> Engine:
+        engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                           f"busy_timeout={BUSY_TIMEOUT_MS}"):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Connection) -> None:
+            connection.exec_driver_sql(begin)
+
+        return engine
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One durable write transaction: committed on exit, rolled back on error."""
+        with self._thread_lock, self._file_lock(), self._translated(), self.writes.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A consistent snapshot for reading."""
+        with self._translated(), self.reads.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        if self._lock_file is None:
+            yield
+            return
+        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise StoreError(f"store {self.display_url}: {reason}") from exc
+
+    @property
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def schema_version(self) -> int | None:
+        with self.read() as conn:
+            if not self.reads.dialect.has_table(conn, "meta"):
+                return None
+            value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            return int(value) if value is not None else None
+
+    def init(self) -> int:
+        """Create the schema, or upgrade an older one; return the version now in force."""
+        with self.write() as conn:
+            if not self.is_sqlite:  # many processes may open a fresh server at once
+                conn.execute(text("SELECT pg_advisory_xact_lock(7462019)"))
+            found = None
+            if self.writes.dialect.has_table(conn, "meta"):
+                value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+                found = int(value) if value is not None else None
+            if found is None:
+                metadata.create_all(conn)
+                conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                return SCHEMA_VERSION
+            if found > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.display_url} was written by a newer workbench (schema {found}); "
+                    f"this one reads up to {SCHEMA_VERSION}: upgrade roleplay-workbench")
+            for version in range(found, SCHEMA_VERSION):
+                MIGRATIONS[version](conn)
+            if found < SCHEMA_VERSION:
+                conn.execute(meta.update().where(meta.c.key == "schema_version")
+                             .values(value=str(SCHEMA_VERSION)))
+            return SCHEMA_VERSION
+
+    def close(self) -> None:
+        self.reads.dispose()
+        self.writes.dispose()
+        if self._lock_file is not None:
+            os.close(self._lock_file)
+            self._lock_file = None

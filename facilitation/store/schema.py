@@ -1,0 +1,169 @@
+"""The store's tables (SQLAlchemy Core) and the migrations between schema versions.
+
+Append-only in spirit: messages, notes, events and debrief entries are inserted and
+never updated. A rewind adds a branch; deleting a note inserts a tombstone that
+retracts it. Only a scene's live state (its phase and deadline) and its ``version``
+change in place; every row a write adds carries the scene version of that write, so a
+poller can ask for "everything after version N".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+# Migrations from version N to N+1, keyed by N. Each runs inside the write transaction
+# that stamps the new version, so a crash leaves the old version intact.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+metadata = MetaData()
+Stamp = DateTime(timezone=True)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
+people = Table(
+    "people", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("team", String(200)),
+    Column("created_at", Stamp, nullable=False),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("code", String(8), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("facilitator", String(64), ForeignKey("people.id"), nullable=False),
+    Column("team", String(200)),
+    Column("created_at", Stamp, nullable=False),
+    Column("ended_at", Stamp),
+)
+
+session_people = Table(
+    "session_people", metadata,
+    Column("session_id", String(32), ForeignKey("sessions.id"), primary_key=True),
+    Column("person_id", String(64), ForeignKey("people.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("joined_at", Stamp, nullable=False),
+)
+
+scenes = Table(
+    "scenes", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("card_id", String(80), nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("engine", String(40), nullable=False),
+    Column("intensity", String(16), nullable=False),
+    Column("drawn", JSON, nullable=False),
+    Column("durations", JSON, nullable=False),
+    Column("phase", String(16), nullable=False),
+    Column("phase_started_at", Stamp),
+    Column("deadline", Stamp),
+    Column("remaining", Float),
+    Column("paused_by", String(64)),
+    Column("overtime_noted", Boolean, nullable=False, default=False),
+    Column("branch_id", String(32)),
+    Column("version", Integer, nullable=False, default=0),
+    Column("created_at", Stamp, nullable=False),
+    Column("updated_at", Stamp, nullable=False),
+    UniqueConstraint("session_id", "ordinal"),
+)
+
+scene_roles = Table(
+    "scene_roles", metadata,
+    Column("scene_id", String(32), ForeignKey("scenes.id"), primary_key=True),
+    Column("person_id", String(64), ForeignKey("people.id"), primary_key=True),
+    Column("role", String(16), nullable=False),
+)
+
+branches = Table(
+    "branches", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("scene_id", String(32), ForeignKey("scenes.id"), nullable=False),
+    Column("parent_id", String(32), ForeignKey("branches.id")),
+    Column("fork_index", Integer, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+messages = Table(
+    "messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scene_id", String(32), ForeignKey("scenes.id"), nullable=False),
+    Column("branch_id", String(32), ForeignKey("branches.id"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("speaker", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", String(64)),
+    Column("pause_ms", Integer),
+    Column("at", Stamp, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("branch_id", "idx"),
+)
+
+notes = Table(
+    "notes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scene_id", String(32), ForeignKey("scenes.id"), nullable=False),
+    Column("observer", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("item", String(64)),
+    Column("message_id", Integer, ForeignKey("messages.id")),
+    Column("text", Text),
+    Column("value", Float),
+    Column("retracts", Integer, ForeignKey("notes.id")),
+    Column("at", Stamp, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scene_id", String(32), ForeignKey("scenes.id"), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("by", String(64)),
+    Column("payload", JSON, nullable=False),
+    Column("at", Stamp, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+debrief = Table(
+    "debrief", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scene_id", String(32), ForeignKey("scenes.id"), nullable=False),
+    Column("person_id", String(64), ForeignKey("people.id"), nullable=False),
+    Column("layer", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", Stamp, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+for _table in (messages, notes, events, debrief, branches):
+    Index(f"ix_{_table.name}_scene_version", _table.c.scene_id, _table.c.version)
+Index("ix_debrief_person", debrief.c.person_id, debrief.c.layer)
