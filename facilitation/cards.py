@@ -125,7 +125,10 @@ class ScenarioCard(Model):
 
     def draw(self, seed: int | None, today: date | None = None) -> DrawnCard:
         """This card with its variables drawn for one attempt (``None``: as written)."""
-        values = draw_values(self.variables, seed, today)
+        return self.with_values(draw_values(self.variables, seed, today), seed)
+
+    def with_values(self, values: dict[str, str], seed: int | None = None) -> DrawnCard:
+        """This card with its placeholders filled from already drawn ``values``."""
         data = self.model_dump()
         data = {k: (v if k == "variables" else _fill_all(v, values)) for k, v in data.items()}
         return DrawnCard(ScenarioCard.model_validate(data), seed, values)

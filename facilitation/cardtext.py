@@ -97,3 +97,18 @@ def persona_text(p: Persona) -> str:
         _para(f"Hidden need: {p.hidden_need}"),
         "  Resolution indicators:", *_bullets(p.resolution_indicators, "    "),
     ])
+
+
+def scene_text(record: dict) -> str:
+    """A stored scene as a facilitator reads it after the fact."""
+    scene = record["scene"]
+    out = [f"Scene {scene['ordinal']} · {scene['card']} · seed {scene['seed']} · customer: {scene['engine']}",
+           "Phases: " + " → ".join(p["phase"] for p in record["phases"]) + f" ({record['state']['phase']})",
+           ""]
+    shown = set(record["transcript"])
+    for m in record["messages"]:
+        if m["id"] in shown:
+            out.append(textwrap.fill(f"{m['speaker']:>8}: {m['text']}", WIDTH, subsequent_indent=" " * 10))
+    for n in record["nudges"]:
+        out.append(f"   nudge: [{n['type']}] {n['text']} ({n['phase']})")
+    return "\n".join(out)

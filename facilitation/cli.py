@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .cardtext import card_text, persona_text, rubric_text, table
+from .cardtext import card_text, persona_text, rubric_text, scene_text, table
 from .errors import WorkbenchError
 from .library import Library, validate_files
 from .vocabulary import CATEGORIES, CATEGORY_TITLES, CHANNELS, DIFFICULTIES
@@ -120,6 +120,36 @@ def personas_show(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- store and scenes --------------------------------------------------------------
+
+def init_store(args: argparse.Namespace) -> int:
+    from .store import Database
+
+    db = Database(args.db)
+    version = db.init()
+    print(f"store ready: {db.display_url} (schema {version})")
+    db.close()
+    return 0
+
+
+def scene_run(args: argparse.Namespace) -> int:
+    from .headless import read_agent_lines, run_scene
+    from .workbench import Workbench
+
+    lines = read_agent_lines(args.agent_lines)
+    wb = Workbench.open(args.db)
+    try:
+        scene_id = run_scene(wb, args.card, lines, seed=args.seed, engine=args.engine)
+        record = wb.scene_record(scene_id)
+    finally:
+        wb.close()
+    if args.format == "json":
+        _print_json(record)
+    else:
+        print(scene_text(record))
+    return 0
+
+
 # -- demo --------------------------------------------------------------------------
 
 def demo(args: argparse.Namespace) -> int:
@@ -151,6 +181,11 @@ def demo(args: argparse.Namespace) -> int:
 
 def _fmt(parser: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json")) -> None:
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL",
+                        help="store URL (default: $ROLEPLAY_DB, else a SQLite file in your data folder)")
 
 
 def _command(sub: argparse._SubParsersAction, name: str, func: Callable[..., int], helptext: str
@@ -197,6 +232,19 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", metavar="ACTION", required=True)
     _fmt(_command(personas, "list", personas_list, "list the personas"))
     _command(personas, "show", personas_show, "show one persona").add_argument("id")
+
+    p = _command(groups, "init", init_store, "create the store, or upgrade an older one")
+    _db(p)
+    scene = groups.add_parser("scene", help="run scenes").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = _command(scene, "run", scene_run, "run a whole scene headless with scripted agent lines")
+    p.add_argument("--card", required=True, help="scenario card id")
+    p.add_argument("--agent-lines", required=True, metavar="FILE",
+                   help="one agent message per line (- for stdin)")
+    p.add_argument("--seed", type=int, help="draw the card's variables with this seed")
+    p.add_argument("--engine", default="scripted", help="customer engine (default: scripted)")
+    _db(p)
+    _fmt(p, ("text", "json"))
 
     p = _command(groups, "demo", demo, "a tour of the library and a drawn scenario card")
     p.add_argument("--card", default="frustrated-billing-customer")

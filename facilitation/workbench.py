@@ -15,8 +15,9 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
+from .cards import DrawnCard
 from .clock import Clock, SystemClock, utc
 from .errors import NotFound, WorkbenchError
 from .library import Library
@@ -199,6 +200,15 @@ class Workbench:
                 conn.execute(insert(scene_roles).values(scene_id=scene_id, person_id=person, role=role))
         return self.scene_state(scene_id)
 
+    def drawn_card(self, scene_id: str) -> DrawnCard:
+        """The scene's card as its attempt met it (the same draw as when it was created)."""
+        with self.db.read() as conn:
+            row = conn.execute(select(scenes.c.card_id, scenes.c.seed, scenes.c.drawn)
+                               .where(scenes.c.id == scene_id)).first()
+        if row is None:
+            raise NotFound(f"no scene {scene_id!r}")
+        return self.library.card(row.card_id).with_values(dict(row.drawn), row.seed)
+
     def _roles(self, conn: Connection, scene_id: str) -> dict[str, str]:
         rows = conn.execute(select(scene_roles).where(scene_roles.c.scene_id == scene_id))
         return {row.person_id: row.role for row in rows}
@@ -239,10 +249,7 @@ class Workbench:
 
     def _write(self, scene_id: str, change: Callable[[Connection, Row, int], T]) -> T:
         with self.db.write() as conn:
-            row = conn.execute(
-                update(scenes).where(scenes.c.id == scene_id)
-                .values(version=scenes.c.version + 1, updated_at=self.clock.now())
-                .returning(*scenes.c)).first()
+            row = conn.execute(_BUMP_VERSION, {"scene": scene_id, "now": self.clock.now()}).first()
             if row is None:
                 raise NotFound(f"no scene {scene_id!r}")
             return change(conn, row, row.version)
@@ -250,13 +257,13 @@ class Workbench:
     def _record_event(self, conn: Connection, scene_id: str, version: int, kind: str,
                       payload: dict[str, Any], by: str | None = None) -> Event:
         now = self.clock.now()
-        result = conn.execute(insert(events).values(scene_id=scene_id, kind=kind, by=by,
-                                                    payload=payload, at=now, version=version))
+        result = conn.execute(insert(events), {"scene_id": scene_id, "kind": kind, "by": by,
+                                               "payload": payload, "at": now, "version": version})
         return Event(id=result.inserted_primary_key[0], kind=kind, at=now, by=by, payload=payload)
 
     def _transition(self, scene_id: str, move: str, actor: str | None = None, **kwargs: Any) -> SceneState:
         def change(conn: Connection, row: Row, version: int) -> None:
-            machine = PhaseMachine(dict(row.durations))
+            machine = PhaseMachine(_durations(conn, scene_id))
             now = self.clock.now()
             result = getattr(machine, move)(_phase_state(row), now, **kwargs)
             if result is None:  # a tick with nothing to note
@@ -327,9 +334,9 @@ class Workbench:
                 raise InvalidInput(f"messages are taken during act and rewind; the scene is in {row.phase}")
             index = len(q.transcript(conn, scene_id, row.branch_id))
             now = self.clock.now()
-            result = conn.execute(insert(messages).values(
-                scene_id=scene_id, branch_id=row.branch_id, idx=index, speaker=speaker, text=text,
-                author=author, pause_ms=pause_ms, at=now, version=version))
+            result = conn.execute(insert(messages), {
+                "scene_id": scene_id, "branch_id": row.branch_id, "idx": index, "speaker": speaker,
+                "text": text, "author": author, "pause_ms": pause_ms, "at": now, "version": version})
             return Message(id=result.inserted_primary_key[0], index=index, branch=row.branch_id,
                            speaker=speaker, text=text, at=now, author=author, pause_ms=pause_ms)
 
@@ -366,7 +373,7 @@ class Workbench:
 
         def change(conn: Connection, row: Row, version: int) -> Branch:
             branch = self._fork(conn, row, version, 0, "restart", by)
-            machine = PhaseMachine(dict(row.durations))
+            machine = PhaseMachine(_durations(conn, scene_id))
             state, _ = machine.goto(_phase_state(row), "act", self.clock.now())
             conn.execute(update(scenes).where(scenes.c.id == scene_id).values(
                 phase=state.phase, phase_started_at=state.started_at, deadline=state.deadline,
@@ -423,9 +430,10 @@ class Workbench:
                     messages.c.id == message_id, messages.c.scene_id == scene_id)).first() is None:
                 raise InvalidInput(f"message {message_id} is not part of this scene")
             now = self.clock.now()
-            result = conn.execute(insert(notes).values(
-                scene_id=scene_id, observer=observer, kind=kind, item=item, message_id=message_id,
-                text=text, value=value, at=now, version=version))
+            result = conn.execute(insert(notes), {
+                "scene_id": scene_id, "observer": observer, "kind": kind, "item": item,
+                "message_id": message_id, "text": text, "value": value, "retracts": None, "at": now,
+                "version": version})
             return Note(id=result.inserted_primary_key[0], observer=observer, kind=kind, at=now,
                         item=item, message_id=message_id, text=text, value=value)
 
@@ -520,6 +528,19 @@ class Workbench:
                 "events": [e.to_dict() for e in scene_events],
             }
         return plain(record)
+
+
+# Every write starts here: bump the version (locking the scene row on PostgreSQL) and read
+# the scene back in the same statement. Built once: this is the hot path under load.
+_BUMP_VERSION = (
+    update(scenes).where(scenes.c.id == bindparam("scene"))
+    .values(version=scenes.c.version + 1, updated_at=bindparam("now"))
+    .returning(*(c for c in scenes.c if c.name not in ("drawn", "durations")))
+)
+
+
+def _durations(conn: Connection, scene_id: str) -> dict[str, int]:
+    return dict(conn.execute(select(scenes.c.durations).where(scenes.c.id == scene_id)).scalar_one())
 
 
 def _phase_state(row: Row) -> PhaseState:

@@ -180,7 +180,8 @@ def test_nudges_are_recorded_at_their_moment(wb: Workbench, clock: FakeClock, sc
     wb.nudge(scene, "environment", "System outage", by="fran")
     wb.nudge(scene, "goal", "She now wants to cancel, not to understand", by="fran")
     nudges = wb.scene_record(scene)["nudges"]
-    assert [(n["type"], n["phase"]) for n in nudges] == [("cue", "act"), ("environment", "act"), ("goal", "act")]
+    assert [(n["type"], n["phase"]) for n in nudges] == [
+        ("cue", "act"), ("environment", "act"), ("goal", "act")]
     assert nudges[0]["at"] == clock.now().isoformat()
     with pytest.raises(InvalidInput, match="nudge kind 'joke'"):
         wb.nudge(scene, "joke", "Tell a joke")

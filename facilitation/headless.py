@@ -1,0 +1,43 @@
+"""Run a whole scene without a screen: scripted agent lines against a customer engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .customers import customer_engine
+from .workbench import InvalidInput, Workbench
+
+
+def read_agent_lines(path: str) -> list[str]:
+    """One agent message per line; blank lines and ``#`` comments are skipped; ``-`` is stdin."""
+    import sys
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read agent lines from {path}: {exc.strerror}") from None
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    if not lines:
+        raise InvalidInput(f"{path} has no agent lines (one message per line)")
+    return lines
+
+
+def run_scene(wb: Workbench, card_id: str, agent_lines: Iterable[str], *, seed: int | None = None,
+              engine: str = "scripted", agent: str = "agent", facilitator: str = "facilitator") -> str:
+    """Play brief → act → rewind → debrief with the given agent lines; return the scene id."""
+    customer = customer_engine(engine)
+    session = wb.create_session(f"Headless run: {card_id}", facilitator, [agent])
+    scene = wb.create_scene(session.id, card_id, seed=seed, engine=engine, roles={agent: "agent"})
+    card = wb.drawn_card(scene.id).card
+    wb.start(scene.id, by=facilitator)
+    wb.skip(scene.id, by=facilitator)  # brief → act
+    wb.post_message(scene.id, "customer", customer.reply(card, []))
+    for line in agent_lines:
+        wb.post_message(scene.id, "agent", line, author=agent)
+        wb.post_message(scene.id, "customer", customer.reply(card, wb.transcript(scene.id)))
+    wb.skip(scene.id, by=facilitator)  # act → rewind
+    wb.skip(scene.id, by=facilitator)  # rewind → debrief
+    wb.end(scene.id, by=facilitator)
+    return scene.id
