@@ -153,16 +153,20 @@ def scene_run(args: argparse.Namespace) -> int:
 # -- demo --------------------------------------------------------------------------
 
 def demo(args: argparse.Namespace) -> int:
-    """The best end-to-end tour the workbench offers so far: the library and a drawn card."""
+    """The best end-to-end tour the workbench offers so far: library, a drawn card, a scene."""
+    import tempfile
+
+    from .headless import run_scene
+    from .workbench import Workbench
+
     lib = Library.load()
     print(f"Roleplay Workbench {__version__}: {len(lib.cards)} scenario cards, "
           f"{len(lib.personas)} personas, {len(lib.rubrics)} rubric(s)\n")
-    by_cat = Counter(c.category for c in lib.cards.values())
     rows = []
     for cat in CATEGORIES:
         cards = [c for c in lib.cards.values() if c.category == cat]
         levels = Counter(c.difficulty for c in cards)
-        rows.append({"category": CATEGORY_TITLES[cat], "cards": by_cat[cat],
+        rows.append({"category": CATEGORY_TITLES[cat], "cards": len(cards),
                      **{d: levels[d] for d in DIFFICULTIES},
                      "channels": ", ".join(ch for ch in CHANNELS if any(c.channel == ch for c in cards))})
     print(table(rows, ("category", "cards", *DIFFICULTIES, "channels")))
@@ -170,10 +174,19 @@ def demo(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(10_000)
     print("\n" + card_text(card.draw(seed)))
     other = card.draw(seed + 1)
-    print(f"\nThe next attempt (seed {seed + 1}) meets {other.values.get('customer_name', 'someone else')}"
-          f" instead — memorising a card does not pay.")
+    drawn = ", ".join(list(other.values.values())[:4])
+    print(f"\nThe next attempt (seed {seed + 1}) draws {drawn}, ...: memorising a card does not pay.")
+
+    print("\nA scene, played headless against the scripted customer and stored as it happens:\n")
+    with tempfile.TemporaryDirectory() as folder:
+        wb = Workbench.open(f"sqlite:///{folder}/demo.db", library=lib)
+        phrases = {p.behaviour: p.line for p in card.draw(seed).card.phrase_bank}
+        lines = [phrases.get(b) for b in ("empathy", "open_question", "summary", "next_steps")]
+        scene_id = run_scene(wb, card.id, [line for line in lines if line], seed=seed)
+        print(scene_text(wb.scene_record(scene_id)))
+        wb.close()
     print("\nTry: roleplay cards list · roleplay cards show chat-billing-surprise --draw"
-          " · roleplay rubrics show support-core")
+          " · roleplay rubrics show support-core · roleplay scene run --help")
     return 0
 
 
