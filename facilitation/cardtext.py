@@ -38,7 +38,7 @@ def card_text(drawn: DrawnCard) -> str:
            f"Skill practised: {c.skill}", "", "Brief", _para(c.brief), "",
            "Customer",
            f"  {c.customer.name}, {c.customer.company}",
-           f"  {c.customer.plan}; {c.customer.tenure}",
+           _para(f"{c.customer.plan}; {c.customer.tenure}"),
            *_bullets(c.customer.history),
            "", "Spark", _para(c.spark), "", "Constraint", _para(c.constraint), "",
            "Customer lens (for the customer's eyes)",

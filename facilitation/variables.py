@@ -13,7 +13,8 @@ Kinds (exactly one per variable):
     formula:  "seats * seat_price"              arithmetic over variables declared above
 
 ``default`` is the value the card was written with (shown when no seed is given);
-``format`` renders the value: ``money`` ($1,400 / $12.50), ``number`` (1,400),
+``format`` renders the value: ``money`` ($1,400 / $12.50; ``currency: "€"``, ``cents: true``
+for €513.00), ``number`` (1,400),
 ``date`` (a strftime pattern in ``date_format``, default "%B %-d") or ``text``.
 """
 
@@ -46,6 +47,8 @@ class Variable(Model):
     formula: str | None = None
     default: Value | None = None
     format: Literal["text", "number", "money", "date"] | None = None
+    currency: str = "$"
+    cents: bool = False
     date_format: str = "%B %-d"
 
     @model_validator(mode="after")
@@ -110,7 +113,8 @@ class Variable(Model):
             return date.fromisoformat(str(value)).strftime(self.date_format)
         if fmt == "money":
             amount = float(value)
-            return f"${amount:,.0f}" if amount == int(amount) else f"${amount:,.2f}"
+            whole = amount == int(amount) and not self.cents
+            return f"{self.currency}{amount:,.0f}" if whole else f"{self.currency}{amount:,.2f}"
         if fmt == "number":
             return f"{value:,}" if isinstance(value, int) else f"{float(value):,.2f}"
         if isinstance(value, float) and value == int(value):
