@@ -2,7 +2,8 @@
 
 Default load (the issue's): 30 processes, each writing one observer note every 100 ms
 for 20 s into one SQLite file. Prints notes/s, p50/p99/max latency, and whether every
-note arrived. ``--url`` points it at PostgreSQL.
+note arrived. ``--url`` points it at PostgreSQL; ``--sync normal`` measures SQLite with
+``ROLEPLAY_SQLITE_SYNC=normal``.
 
     python bench/store.py [--processes 30] [--interval 0.1] [--duration 20] [--url URL]
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import statistics
 import tempfile
 import time
@@ -101,12 +103,16 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.1)
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--url", help="store URL (default: a fresh SQLite file)")
+    parser.add_argument("--sync", choices=("full", "normal"), default="full",
+                        help="SQLite synchronous setting (ROLEPLAY_SQLITE_SYNC)")
     args = parser.parse_args()
+    os.environ["ROLEPLAY_SQLITE_SYNC"] = args.sync  # inherited by the observer processes
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite:///{folder}/bench.db"
         r = run_load(url, args.processes, args.interval, args.duration)
     ms = [x * 1000 for x in r.latencies]
-    print(f"store: {url.split('://')[0]}; "
+    sync = f" (synchronous={args.sync})" if url.startswith("sqlite") else ""
+    print(f"store: {url.split('://')[0]}{sync}; "
           f"{args.processes} processes x 1 note / {args.interval * 1000:.0f} ms x {args.duration:.0f} s")
     print(f"notes written: {r.attempted}, stored: {r.stored}, errors: {len(r.errors)}"
           f"{' (' + r.errors[0] + ')' if r.errors else ''}")

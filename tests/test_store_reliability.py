@@ -141,3 +141,19 @@ def test_a_bad_store_url_is_one_clear_error() -> None:
         Database("not a url")
     with pytest.raises(StoreError, match="in-memory"):
         Database("sqlite://")
+
+
+def test_sqlite_durability_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    for setting, expected in (("full", 2), ("normal", 1)):
+        monkeypatch.setenv("ROLEPLAY_SQLITE_SYNC", setting)
+        db = Database(url)
+        db.init()
+        with db.write() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == expected
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        db.close()
+    monkeypatch.setenv("ROLEPLAY_SQLITE_SYNC", "off")
+    with pytest.raises(StoreError, match="use full or normal"):
+        Database(url)

@@ -1,11 +1,12 @@
 """Opening the store: SQLite by default, PostgreSQL by URL, one transaction per write.
 
-SQLite runs in WAL mode (readers never block the writer), with ``synchronous=FULL``
-(a committed write survives power loss) and foreign keys. Writers from many processes
+SQLite runs in WAL mode (readers never block the writer) with foreign keys and
+``synchronous=FULL``: a committed write survives even a power cut.
+``ROLEPLAY_SQLITE_SYNC=normal`` trades that last guarantee for latency (a commit then
+survives any crash of the program, not of the machine). Writers from many processes
 queue on an OS file lock before ``BEGIN IMMEDIATE``: the kernel hands the lock to the
 next writer as soon as it is free, where SQLite's busy handler sleeps in steps that
-grow to 100 ms (p99 of 30 writers: ~70-90 ms queued on the lock, ~840 ms with the busy
-handler alone; spinning or polling for the lock measured worse on 2 cores).
+grow to 100 ms; spinning or polling for the lock measured worse on 2 cores.
 bench/store.py prints the figures.
 """
 
@@ -48,8 +49,12 @@ def default_url() -> str:
 class Database:
     """An engine pair (reads, writes) over one store, with schema creation and upgrades."""
 
-    def __init__(self, url: str | None = None, *, file_lock: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, file_lock: bool = True,
+                 synchronous: str | None = None) -> None:
         self.url = url or default_url()
+        self.synchronous = (synchronous or os.environ.get("ROLEPLAY_SQLITE_SYNC") or "full").lower()
+        if self.synchronous not in ("full", "normal"):
+            raise StoreError(f"ROLEPLAY_SQLITE_SYNC is {self.synchronous!r}; use full or normal")
         try:
             parsed = make_url(self.url)
         except Exception as exc:  # sqlalchemy raises ArgumentError with a terse text
@@ -75,7 +80,7 @@ class Database:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+            for pragma in ("journal_mode=WAL", f"synchronous={self.synchronous}", "foreign_keys=ON",
                            f"busy_timeout={BUSY_TIMEOUT_MS}"):
                 dbapi_connection.execute(f"PRAGMA {pragma}")
 
