@@ -11,7 +11,7 @@ from .errors import NotFound
 from .phases import PhaseMachine
 from .records import Branch, Event, Message
 from .roles import AGENT
-from .scenebase import InvalidInput, SceneBase, _durations, _phase_state, check_one_of, check_text
+from .scenebase import InvalidInput, SceneBase, scene_durations, phase_state_of, check_one_of, check_text
 from .store import queries as q
 from .store.schema import branches, messages, scenes
 
@@ -73,8 +73,8 @@ class Conversation(SceneBase):
 
         def change(conn: Connection, row: Row, version: int) -> Branch:
             branch = self._fork(conn, row, version, 0, "restart", by)
-            machine = PhaseMachine(_durations(conn, scene_id))
-            state, _ = machine.goto(_phase_state(row), "act", self.clock.now())
+            machine = PhaseMachine(scene_durations(conn, scene_id))
+            state, _ = machine.goto(phase_state_of(row), "act", self.clock.now())
             conn.execute(update(scenes).where(scenes.c.id == scene_id).values(
                 phase=state.phase, phase_started_at=state.started_at, deadline=state.deadline,
                 remaining=None, paused_by=None, overtime_noted=False))

@@ -45,6 +45,8 @@ def check_one_of(value: str, allowed: Sequence[str], what: str) -> str:
 
 
 class SceneBase:
+    """A store, a clock and the library: what every part of the façade shares."""
+
     def __init__(self, db: Database, library: Library | None = None, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock or SystemClock()
@@ -83,7 +85,7 @@ class SceneBase:
             return self._state(row, self._roles(conn, scene_id))
 
     def _state(self, row: Row, roles: dict[str, str]) -> SceneState:
-        phase = _phase_state(row)
+        phase = phase_state_of(row)
         now = self.clock.now()
         return SceneState(
             id=row.id, session_id=row.session_id, ordinal=row.ordinal, card_id=row.card_id,
@@ -134,11 +136,11 @@ _BUMP_VERSION = (
 )
 
 
-def _durations(conn: Connection, scene_id: str) -> dict[str, int]:
+def scene_durations(conn: Connection, scene_id: str) -> dict[str, int]:
     return dict(conn.execute(select(scenes.c.durations).where(scenes.c.id == scene_id)).scalar_one())
 
 
-def _phase_state(row: Row) -> PhaseState:
+def phase_state_of(row: Row) -> PhaseState:
     return PhaseState(
         phase=row.phase,
         started_at=utc(row.phase_started_at) if row.phase_started_at else None,

@@ -26,7 +26,7 @@ from .observations import Observations
 from .phases import PhaseMachine
 from .records import SceneState, SessionInfo, plain
 from .roles import ROLES, rotate
-from .scenebase import MAX_TEXT, InvalidInput, _durations, _phase_state, check_one_of, check_text
+from .scenebase import MAX_TEXT, InvalidInput, scene_durations, phase_state_of, check_one_of, check_text
 from .store import Database
 from .store import queries as q
 from .store.schema import branches, messages, scene_roles, scenes, session_people, sessions
@@ -155,9 +155,9 @@ class Workbench(Conversation, Observations):
 
     def _transition(self, scene_id: str, move: str, actor: str | None = None, **kwargs: Any) -> SceneState:
         def change(conn: Connection, row: Row, version: int) -> None:
-            machine = PhaseMachine(_durations(conn, scene_id))
+            machine = PhaseMachine(scene_durations(conn, scene_id))
             now = self.clock.now()
-            result = getattr(machine, move)(_phase_state(row), now, **kwargs)
+            result = getattr(machine, move)(phase_state_of(row), now, **kwargs)
             if result is None:  # a tick with nothing to note
                 return
             state, payload = result
@@ -198,7 +198,7 @@ class Workbench(Conversation, Observations):
             row = conn.execute(select(scenes).where(scenes.c.id == scene_id)).first()
         if row is None:
             raise NotFound(f"no scene {scene_id!r}")
-        if PhaseMachine(dict(row.durations)).tick(_phase_state(row), self.clock.now()) is None:
+        if PhaseMachine(dict(row.durations)).tick(phase_state_of(row), self.clock.now()) is None:
             return self.scene_state(scene_id)
         return self._transition(scene_id, "tick")
 
