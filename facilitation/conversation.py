@@ -11,7 +11,7 @@ from .errors import NotFound
 from .phases import PhaseMachine
 from .records import Branch, Event, Message
 from .roles import AGENT
-from .scenebase import InvalidInput, SceneBase, scene_durations, phase_state_of, check_one_of, check_text
+from .scenebase import InvalidInput, SceneBase, check_one_of, check_text, phase_state_of, scene_durations
 from .store import queries as q
 from .store.schema import branches, messages, scenes
 

@@ -26,7 +26,7 @@ from .observations import Observations
 from .phases import PhaseMachine
 from .records import SceneState, SessionInfo, plain
 from .roles import ROLES, rotate
-from .scenebase import MAX_TEXT, InvalidInput, scene_durations, phase_state_of, check_one_of, check_text
+from .scenebase import MAX_TEXT, InvalidInput, check_one_of, check_text, phase_state_of, scene_durations
 from .store import Database
 from .store import queries as q
 from .store.schema import branches, messages, scene_roles, scenes, session_people, sessions
