@@ -1,0 +1,130 @@
+"""One analyser, three users: the customer engines (to react), live hints, and scoring.
+
+For an agent message it returns each behaviour's probability with the evidence spans
+behind it; for a customer message, sentiment and intensity. Everything runs offline
+from rules a participant can read (``patterns``), VADER's shipped lexicon and textstat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..vocabulary import BEHAVIOURS
+from .patterns import GENERIC_JARGON, RULES
+from .questions import read_questions
+from .sentiment import read_sentiment
+
+# How much jargon costs with each persona: the technical user speaks it.
+JARGON_SENSITIVITY = {"technical-user": 0.3, "busy-executive": 0.8, "frustrated-user": 0.9,
+                      "confused-new-user": 1.0}
+EXPLAINED = re.compile(r"\b(?:which means|that means|i\.e\.|in other words|meaning|basically|put simply)\b", re.I)
+DEFAULT_MAX_WORDS = 90
+
+
+@dataclass(frozen=True)
+class Analysis:
+    role: str
+    behaviours: dict[str, float]
+    evidence: dict[str, list[tuple[int, int]]]
+    sentiment: float
+    intensity: float
+    words: int
+    readability: float | None = None
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+
+    def shows(self, behaviour: str, threshold: float = 0.5) -> bool:
+        return self.behaviours.get(behaviour, 0.0) >= threshold
+
+    def quotes(self, text: str, behaviour: str) -> list[str]:
+        """The words of ``text`` that are the evidence for ``behaviour``."""
+        return [text[a:b] for a, b in self.evidence.get(behaviour, [])]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"behaviours": self.behaviours,
+                "evidence": {k: [list(span) for span in v] for k, v in self.evidence.items()},
+                "sentiment": self.sentiment, "intensity": self.intensity, "words": self.words,
+                "readability": self.readability}
+
+
+class Analyser:
+    """Reads messages. Give it the card's own jargon and the persona to weigh jargon and length."""
+
+    def __init__(self, jargon: Iterable[str] = (), persona: str | None = None,
+                 max_words: int | None = None) -> None:
+        self.persona = persona
+        self.max_words = max_words or DEFAULT_MAX_WORDS
+        terms = sorted({*GENERIC_JARGON, *jargon}, key=len, reverse=True)
+        acronyms = [t for t in terms if t.isupper() or any(c.isdigit() for c in t)]
+        words = [t for t in terms if t not in acronyms]
+        self._jargon = re.compile(
+            r"(?<![\w-])(?:" + "|".join(map(re.escape, acronyms)) + r")(?![\w-])|"
+            r"(?<![\w-])(?i:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+
+    @classmethod
+    def for_card(cls, card: Any, persona: Any = None) -> Analyser:
+        """An analyser tuned to a card's terms and its persona's patience for length."""
+        max_words = persona.preferred_reply_words[1] if persona is not None else None
+        return cls(jargon=card.jargon, persona=card.persona, max_words=max_words)
+
+    def analyse(self, text: str, role: str = "agent", context: str | None = None) -> Analysis:
+        mood = read_sentiment(text)
+        words = len(text.split())
+        if role != "agent":
+            return Analysis(role, {}, {"sentiment": mood.spans} if mood.spans else {}, mood.sentiment,
+                            mood.intensity, words)
+        scores: dict[str, float] = {}
+        evidence: dict[str, list[tuple[int, int]]] = {}
+        reasons: dict[str, list[str]] = {}
+
+        def fire(behaviour: str, weight: float, span: tuple[int, int], why: str) -> None:
+            scores[behaviour] = 1 - (1 - scores.get(behaviour, 0.0)) * (1 - weight)
+            evidence.setdefault(behaviour, []).append(span)
+            reasons.setdefault(behaviour, []).append(why)
+
+        for rule in RULES:
+            for m in rule.pattern.finditer(text):
+                fire(rule.behaviour, rule.weight, (m.start(), m.end()), rule.why)
+        q = read_questions(text)
+        if q.spans:
+            scores["question"] = q.question
+            evidence["question"] = q.spans
+            reasons["question"] = ["asks a question"]
+        if q.open_spans:
+            fire("open_question", q.open_question, q.open_spans[0], "asks an open question")
+            evidence["open_question"] = q.open_spans
+        if q.closed_spans:
+            fire("closed_question", q.closed_question, q.closed_spans[0], "asks a yes/no question")
+            evidence["closed_question"] = q.closed_spans
+        self._jargon_and_length(text, words, fire)
+        return Analysis(
+            role=role,
+            behaviours={b: round(scores.get(b, 0.0), 3) for b in BEHAVIOURS},
+            evidence=evidence, sentiment=mood.sentiment, intensity=mood.intensity, words=words,
+            readability=_readability(text) if words >= 12 else None, reasons=reasons)
+
+    def _jargon_and_length(self, text: str, words: int, fire: Any) -> None:
+        terms = list(self._jargon.finditer(text))
+        if terms:
+            weight = 0.55 + 0.15 * min(len(terms) - 1, 3)
+            weight *= JARGON_SENSITIVITY.get(self.persona or "", 0.8)
+            if EXPLAINED.search(text):
+                weight *= 0.5  # a term explained in plain words costs less
+            for m in terms:
+                fire("jargon", weight / len(terms), (m.start(), m.end()), f"uses '{m.group(0)}'")
+        if words > self.max_words:
+            over = min(1.0, (words - self.max_words) / self.max_words)
+            fire("long_message", 0.5 + 0.5 * over, (0, len(text)),
+                 f"{words} words where about {self.max_words} is the most this customer takes in")
+
+    def analyse_many(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
+        """(text, role) pairs, analysed in order."""
+        return [self.analyse(text, role) for text, role in items]
+
+
+def _readability(text: str) -> float:
+    import textstat
+
+    return round(float(textstat.flesch_reading_ease(text)), 1)

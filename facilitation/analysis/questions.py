@@ -1,0 +1,96 @@
+"""Questions: which sentences ask, whether they are open or closed, and how much of the
+message is the asking (a reply whose point is a question, or one that only ends on one)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+OPEN_START = re.compile(
+    r"^\s*(?:and |so |but |okay,? |ok,? |well,? )?(?:what|how|why|where|when|which|who|whom|whose|"
+    r"tell me|walk me through|talk me through|describe|help me understand|"
+    r"(?:could|can|would|will) you (?:tell|describe|explain|walk|talk|share|say|help me understand)|"
+    r"(?:can|could|may) I ask (?:what|how|why|where|when|which|who|about)|"
+    r"would you (?:like|mind) (?:to )?(?:tell|talk|share|say))\b",
+    re.IGNORECASE,
+)
+CLOSED_START = re.compile(
+    r"^\s*(?:and |so |but |okay,? |ok,? |well,? )?(?:do|does|did|is|are|was|were|have|has|had|can|could|"
+    r"would|will|should|shall|may|might|am|isn'?t|aren'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|"
+    r"haven'?t|hasn'?t|any chance|anything else|is there|are there)\b",
+    re.IGNORECASE,
+)
+SMALL_TALK = re.compile(r"^\s*(?:hi|hello|hey)?[,! ]*(?:how are you|how'?s it going|how are things|"
+                        r"how can I help|how may I help|what can I do for you|may I help you)\b", re.I)
+ADVICE_QUESTION = re.compile(r"^\s*(?:have you (?:tried|thought about|considered)|why not|how about|"
+                             r"what if you|could you try|can you try|would it help)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class QuestionReading:
+    question: float  # how much the message is a question
+    open_question: float
+    closed_question: float
+    spans: list[tuple[int, int]]
+    open_spans: list[tuple[int, int]]
+    closed_spans: list[tuple[int, int]]
+
+
+def sentences(text: str) -> list[Sentence]:
+    out = []
+    for m in SENTENCE.finditer(text):
+        raw = m.group(0)
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Sentence(m.start() + lead, m.start() + lead + len(stripped), stripped))
+    return out
+
+
+def _asks(sentence: Sentence) -> bool:
+    if sentence.text.endswith("?"):
+        return True
+    # chat style drops the question mark: "did you go your separate ways on good terms"
+    last = not sentence.text.endswith((".", "!"))
+    return last and bool(OPEN_START.match(sentence.text) or CLOSED_START.match(sentence.text))
+
+
+def read_questions(text: str) -> QuestionReading:
+    parts = sentences(text)
+    asked = [s for s in parts if _asks(s)]
+    if not asked:
+        return QuestionReading(0.0, 0.0, 0.0, [], [], [])
+    real = [s for s in asked if not SMALL_TALK.match(s.text) and not ADVICE_QUESTION.match(s.text)]
+    open_q = [s for s in real if OPEN_START.match(s.text)]
+    closed_q = [s for s in real if s not in open_q]
+    total_words = sum(p.words for p in parts) or 1
+    asking_words = sum(s.words for s in asked)
+    # A reply whose point is the question: most of its words ask, or it ends on one after little else.
+    share = asking_words / total_words
+    ends_on_question = parts[-1] in asked
+    lead_words = total_words - asking_words
+    dominance = max(share, 0.9 if ends_on_question and lead_words <= 12 else 0.0,
+                    0.6 if ends_on_question and lead_words <= 25 else 0.0)
+    if not real:  # only "how are you?" or "have you tried…?": asking in form, not in substance
+        dominance *= 0.4
+    spans = [(s.start, s.end) for s in asked]
+    return QuestionReading(
+        question=round(min(1.0, 0.35 + 0.6 * dominance), 3),
+        open_question=0.85 if open_q else 0.0,
+        closed_question=0.8 if closed_q else 0.0,
+        spans=spans,
+        open_spans=[(s.start, s.end) for s in open_q],
+        closed_spans=[(s.start, s.end) for s in closed_q],
+    )

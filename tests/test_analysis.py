@@ -1,0 +1,68 @@
+"""The analyser on support-style lines a coach would judge the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitation.analysis import Analyser
+
+AGENT_LINES = [
+    ("Seeing a bill double with no warning is alarming, especially before a finance review.", "empathy",
+     "is alarming"),
+    ("That sounds really frustrating, and I'm sorry you had to chase us for it.", "empathy",
+     "That sounds really frustrating"),
+    ("I apologize for the twelve-minute hold.", "apology", "I apologize"),
+    ("What happened right before the error appeared?", "open_question",
+     "What happened right before the error appeared?"),
+    ("Can I ask what changed on your team last month?", "open_question",
+     "Can I ask what changed on your team last month?"),
+    ("Did you receive the reset email?", "closed_question", "Did you receive the reset email?"),
+    ("I can email you a breakdown, switch on alerts, or both. Which would help most?", "options",
+     "I can email you a breakdown, switch on alerts, or both"),
+    ("I'll send the breakdown to your inbox in the next ten minutes.", "next_steps",
+     "I'll send"),
+    ("Just to confirm, the charge you're asking about is the one from March 3?", "summary", "Just to confirm"),
+    ("Don't worry, nothing was deleted: your notes are all still there.", "reassurance", "Don't worry"),
+    ("For security reasons I can't change the owner's email over chat.", "policy", "For security reasons"),
+    ("You should have read the invoice before paying it.", "blame", "You should have read"),
+    ("I guarantee it will definitely be fixed by tomorrow.", "overpromise", "I guarantee"),
+    ("Thank you for reaching out! Have a wonderful day.", "pleasantries", "Thank you for reaching out"),
+    ("Have you tried signing out and back in on the phone?", "suggestion", "Have you tried"),
+]
+
+
+@pytest.mark.parametrize(("text", "behaviour", "quote"), AGENT_LINES)
+def test_behaviour_is_detected_with_its_evidence(text: str, behaviour: str, quote: str) -> None:
+    analysis = Analyser(persona="frustrated-user").analyse(text)
+    assert analysis.shows(behaviour), analysis.behaviours
+    assert any(quote in q or q in quote for q in analysis.quotes(text, behaviour)), analysis.evidence
+
+
+def test_a_plain_factual_line_shows_no_soft_skill() -> None:
+    analysis = Analyser().analyse("Your refund of $40 was processed on March 3.")
+    shown = {b for b, p in analysis.behaviours.items() if p >= 0.5}
+    assert shown <= {"next_steps"}
+
+
+def test_jargon_weighs_by_persona_and_card_terms() -> None:
+    line = "Your SSO assertion failed because the IdP sends a UPN, not the email."
+    confused = Analyser(persona="confused-new-user").analyse(line).behaviours["jargon"]
+    technical = Analyser(persona="technical-user").analyse(line).behaviours["jargon"]
+    assert confused > 0.5 > technical
+    card_term = Analyser(jargon=["seat reconciliation"], persona="confused-new-user")
+    assert card_term.analyse("We ran a seat reconciliation on your account.").shows("jargon")
+
+
+def test_long_messages_are_flagged_against_the_persona_limit() -> None:
+    text = " ".join(["The charge covers the seats you added last month."] * 8)
+    assert Analyser(max_words=45).analyse(text).shows("long_message")
+    assert not Analyser(max_words=140).analyse(text).shows("long_message")
+
+
+def test_customer_sentiment_and_intensity() -> None:
+    analyser = Analyser()
+    angry = analyser.analyse("This is RIDICULOUS. I was charged twice and still no reply!!", role="customer")
+    calm = analyser.analyse("Okay, that makes sense. Thanks for explaining it properly.", role="customer")
+    assert angry.sentiment < -0.4 < 0.2 < calm.sentiment
+    assert angry.intensity > calm.intensity
+    assert angry.behaviours == {}
