@@ -96,9 +96,8 @@ def main() -> None:
             print(f"{name if source == 'ALL' else '':<24}{source:<20}{p:6.2f}{r:6.2f}{f:6.2f}{n:7d}")
 
     complaints = [(a, r) for a, r in zip(analyses, rows, strict=True) if r["source"] == "complaints"]
-    print(f"\ncomplaint AUC (lower sentiment = complaint): "
-          f"{auc([-a.sentiment for a, _ in complaints], [r['labels']['complaint'] for _, r in complaints]):.3f}"
-          f"  (n={len(complaints)})")
+    complaint_auc = auc([-a.sentiment for a, _ in complaints], [r["labels"]["complaint"] for _, r in complaints])
+    print(f"\ncomplaint AUC (lower sentiment = complaint): {complaint_auc:.3f}  (n={len(complaints)})")
     turns = [(a, r) for a, r in zip(analyses, rows, strict=True) if r["source"] == "uss_mwoz"]
     print(f"satisfaction Spearman (sentiment vs 1–5 rating): "
           f"{spearman([a.sentiment for a, _ in turns], [r['labels']['satisfaction'] for _, r in turns]):.3f}"

@@ -20,7 +20,8 @@ from .sentiment import read_sentiment
 # How much jargon costs with each persona: the technical user speaks it.
 JARGON_SENSITIVITY = {"technical-user": 0.3, "busy-executive": 0.8, "frustrated-user": 0.9,
                       "confused-new-user": 1.0}
-EXPLAINED = re.compile(r"\b(?:which means|that means|i\.e\.|in other words|meaning|basically|put simply)\b", re.I)
+EXPLAINED = re.compile(
+    r"\b(?:which means|that means|i\.e\.|in other words|meaning|basically|put simply)\b", re.IGNORECASE)
 DEFAULT_MAX_WORDS = 90
 
 

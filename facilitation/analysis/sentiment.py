@@ -29,7 +29,7 @@ class SentimentReading:
 
 
 @lru_cache(maxsize=1)
-def _vader():  # noqa: ANN202 — loading the lexicon once per process (~20 ms)
+def _vader():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
