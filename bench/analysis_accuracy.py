@@ -96,7 +96,8 @@ def main() -> None:
             print(f"{name if source == 'ALL' else '':<24}{source:<20}{p:6.2f}{r:6.2f}{f:6.2f}{n:7d}")
 
     complaints = [(a, r) for a, r in zip(analyses, rows, strict=True) if r["source"] == "complaints"]
-    complaint_auc = auc([-a.sentiment for a, _ in complaints], [r["labels"]["complaint"] for _, r in complaints])
+    labels = [r["labels"]["complaint"] for _, r in complaints]
+    complaint_auc = auc([-a.sentiment for a, _ in complaints], labels)
     print(f"\ncomplaint AUC (lower sentiment = complaint): {complaint_auc:.3f}  (n={len(complaints)})")
     turns = [(a, r) for a, r in zip(analyses, rows, strict=True) if r["source"] == "uss_mwoz"]
     print(f"satisfaction Spearman (sentiment vs 1–5 rating): "
