@@ -150,6 +150,33 @@ def scene_run(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- analysis ---------------------------------------------------------------------
+
+def analyze(args: argparse.Namespace) -> int:
+    """JSON lines in, one JSON line out per input; a bad line gets an error object, not a crash."""
+    from .analysis import Analyser
+
+    analyser = Analyser(persona=args.persona)
+    failed = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text, role = item["text"], item.get("role", "agent")
+            if not isinstance(text, str) or role not in ("agent", "customer"):
+                raise ValueError("needs a text string and role 'agent' or 'customer'")
+            result = analyser.analyse(text, role, item.get("context")).to_json()
+        except (ValueError, KeyError, TypeError) as exc:
+            failed += 1
+            reason = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            result = {"error": f"line {number}: {reason}"}
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    if failed:
+        print(f"roleplay: error: {failed} input line(s) could not be analysed", file=sys.stderr)
+    return 1 if failed else 0
+
+
 # -- demo --------------------------------------------------------------------------
 
 def demo(args: argparse.Namespace) -> int:
@@ -258,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default="scripted", help="customer engine (default: scripted)")
     _db(p)
     _fmt(p, ("text", "json"))
+
+    p = _command(groups, "analyze", analyze,
+                 "analyse messages: JSON lines {text, role, context} on stdin, one JSON line out each")
+    p.add_argument("--persona", help="weigh jargon for this persona (e.g. confused-new-user)")
 
     p = _command(groups, "demo", demo, "a tour of the library and a drawn scenario card")
     p.add_argument("--card", default="frustrated-billing-customer")

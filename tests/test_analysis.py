@@ -67,3 +67,29 @@ def test_customer_sentiment_and_intensity() -> None:
     assert angry.sentiment < -0.4 < 0.2 < calm.sentiment
     assert angry.intensity > calm.intensity
     assert angry.behaviours == {}
+
+
+def test_analyze_command_reads_and_writes_json_lines() -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("roleplay")
+    lines = "\n".join([
+        json.dumps({"text": "That sounds really stressful. What happened next?", "role": "agent"}),
+        "not json",
+        json.dumps({"text": "This is the worst service ever!", "role": "customer"}),
+    ]) + "\n"
+    proc = subprocess.run([str(script), "analyze"], input=lines, capture_output=True, text=True, check=False)
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(out) == 3 and proc.returncode == 1
+    names = {"empathy", "apology", "question", "open_question", "options", "next_steps", "summary",
+             "reassurance", "policy", "jargon", "blame", "overpromise"}
+    assert names <= set(out[0]["behaviours"])
+    assert out[0]["behaviours"]["empathy"] >= 0.5
+    start, end = out[0]["evidence"]["empathy"][0]
+    assert "stressful" in "That sounds really stressful. What happened next?"[start:end]
+    assert out[1] == {"error": "line 2: Expecting value: line 1 column 1 (char 0)"}
+    assert out[2]["sentiment"] < -0.5
+    assert "1 input line(s) could not be analysed" in proc.stderr
