@@ -23,6 +23,7 @@ JARGON_SENSITIVITY = {"technical-user": 0.3, "busy-executive": 0.8, "frustrated-
 EXPLAINED = re.compile(
     r"\b(?:which means|that means|i\.e\.|in other words|meaning|basically|put simply)\b", re.IGNORECASE)
 DEFAULT_MAX_WORDS = 90
+_STRAIGHT_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,9 @@ class Analyser:
             evidence.setdefault(behaviour, []).append(span)
             reasons.setdefault(behaviour, []).append(why)
 
+        plain = text.translate(_STRAIGHT_QUOTES)  # same length: evidence spans still fit the original
         for rule in RULES:
-            for m in rule.pattern.finditer(text):
+            for m in rule.pattern.finditer(plain):
                 fire(rule.behaviour, rule.weight, (m.start(), m.end()), rule.why)
         q = read_questions(text)
         if q.spans:

@@ -17,6 +17,12 @@ _FEELING = (
     r"unfair|inconvenient|shock\w*|concern\w*|embarrass\w*|tired|draining|afraid|fear\w*|"
     r"unsettling|upset|distress\w*|devastat\w*|a lot to deal with|a lot to handle|a nightmare)"
 )
+# Reactions to what the other person shared, good or bad: acknowledging is empathy too.
+_REACTION = (
+    r"(?:exciting|great|fun|amazing|wonderful|awesome|neat|cool|lovely|nice|good news|a relief|brilliant|"
+    r"fantastic|sad|not good|not fair|rough|terrible|horrible|heartbreaking|awful|scary|unfair|a shame|"
+    r"a pity|tough|hard|sucks|crappy|rubbish|the worst|no fun|not okay|not ok|a big deal|a lot)"
+)
 _INTENS = r"(?:so |really |very |incredibly |extremely |truly |quite |pretty |such an? |a bit |completely |totally )*"
 
 
@@ -58,6 +64,15 @@ RULES: tuple[Rule, ...] = (
           r"how awful|how terrible|that'?s awful|that'?s terrible|that'?s horrible|so sorry)", 0.8,
           "reacts with feeling"),
     _rule("empathy", r"\b(?:no wonder|of course) you(?:'re| are| feel| felt)", 0.8, "validates the reaction"),
+    _rule("empathy", rf"\b(?:that|this|it|which|they|both)(?:'s| is| was| sounds?| seems?| must be| looks?| are)(?: like)? {_INTENS}(?:an? )?{_REACTION}\b", 0.7, "reacts to what they shared"),
+    _rule("empathy", r"\bwhat an? (?:\w+ )?(?:experience|thing|situation|time|day|shame|pity|relief|nightmare|ordeal|mess|journey)\b", 0.75, "reacts to what they shared"),
+    _rule("empathy", r"(?:^|[.!?]\s+)(?:oh no|ouch|dang|jeez|geez|wow|yikes|aww*|ugh|oof|omg|oh (?:man|dear|wow|my))\b", 0.6, "reacts with feeling"),
+    _rule("empathy", r"\bI(?:'m| am) (?:so |really |very |truly )*(?:glad|happy|sorry|proud|thrilled|relieved|sad) (?:to hear|for you|that|you|it|about)", 0.8, "reacts with feeling"),
+    _rule("empathy", r"\bI (?:really |truly |sincerely )?hope (?:you|your|things|it|everything|that you)\b", 0.6, "cares about how it goes for them"),
+    _rule("empathy", r"\b(?:we(?:'re| are)|I(?:'m| am)) (?:always )?here (?:for you|if you|to (?:listen|help|talk)|whenever)", 0.8, "offers support"),
+    _rule("empathy", r"(?:^|[.!?]\s+)(?:same(?: here)?|me too|ditto|likewise)\b|\bme too\b|\bI know (?:the|that|this) feeling|\bI (?:do|did|feel|felt|have|had|get|got) (?:the same|that|this|it) (?:too|as well)\b|\bI (?:was|used to be) (?:exactly )?(?:like this|like that|the same|in the same)", 0.6, "shares the experience"),
+    _rule("empathy", rf"\bI(?:'ve| have|'m| am| was| feel| felt| had| get| got| struggled?| went| used to| know| suffer(?:ed)?)\b[^.?!]{{0,60}}(?:{_FEELING}|depress\w*|lonel\w*|cry\w*|therap\w*|struggl\w*|hard time|panic\w*|alone|medicat\w*|grie\w*|the same way|same boat|been there)", 0.55, "shares a similar experience"),
+    _rule("empathy", r"^(?:so |really )?sorry[.!]*$|\bsorry (?:man|dude|friend|mate|buddy|about that|to hear)\b", 0.6, "sympathises"),
     # apology
     _rule("apology", r"\b(?:I|we) (?:sincerely |truly |really )?apologi[sz]e\b|\bmy apologies\b|\bour apologies\b",
           0.9, "apologises"),
