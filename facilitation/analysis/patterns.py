@@ -100,7 +100,8 @@ RULES: tuple[Rule, ...] = (
           r"reach out|go|take|make|keep|write|check|use|set|turn|switch|clear|update)|"
           r"(?:try|consider) (?:to |\w+ing\b)|have you (?:tried|thought about|considered)|"
           r"it (?:might|may|could|would|will) help (?:to|if)|why not|how about|what if you|"
-          r"(?:maybe|perhaps) (?:you|try|it would)|one thing (?:that|you) (?:could|might|helps?))", 0.75,
+          r"(?:maybe|perhaps) (?:you|try|it would|she|he|they|we)|one thing (?:that|you) (?:could|might|helps?)|"
+          r"might I suggest|what about (?:trying|asking|talking))", 0.75,
           "suggests an action"),
     _rule("suggestion", r"^(?:try|consider|make sure|remember to|don'?t forget to|go ahead and|take|start|"
           r"click|open|restart|clear|check|set|turn|switch|update)\b", 0.7, "gives an instruction"),
@@ -127,7 +128,8 @@ RULES: tuple[Rule, ...] = (
           0.85, "summarises"),
     _rule("summary", r"\b(?:so )?(?:you(?:'re| are) saying|you(?:'ve| have) (?:been|had|tried|already)|"
           r"you mentioned|as you (?:said|mentioned)|you said (?:that )?)", 0.6, "restates what the customer said"),
-    _rule("summary", r"^so,? (?:you|your|it|the|this)\b", 0.45, "restates"),
+    _rule("summary", r"^(?:oh,? |ok(?:ay)?,? |right,? )?so,? (?:you|your|it|the|this)\b", 0.45, "restates"),
+    _rule("summary", r"\b(?:is that (?:correct|right)|did I get that right|have I got that right)\b", 0.7, "checks understanding"),
     # reassurance
     _rule("reassurance", r"\b(?:don'?t|do not|no need to) (?:you )?worry|\brest assured|\bnothing (?:is|was|has "
           r"been) (?:lost|broken|deleted|wrong)|\b(?:you(?:'re| are)|it'?s|everything(?:'s| is)|this is|you'?ll"

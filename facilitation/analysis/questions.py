@@ -23,8 +23,18 @@ CLOSED_START = re.compile(
 )
 SMALL_TALK = re.compile(r"^\s*(?:hi|hello|hey)?[,! ]*(?:how are you|how'?s it going|how are things|"
                         r"how can I help|how may I help|what can I do for you|may I help you)\b", re.I)
-ADVICE_QUESTION = re.compile(r"^\s*(?:have you (?:tried|thought about|considered)|why not|how about|"
-                             r"what if you|could you try|can you try|would it help)\b", re.IGNORECASE)
+# Asked as a question, meant as advice ("have you tried…?") or as a check of understanding
+# ("so it's the interview that worries you?"): a coach counts these as the other behaviour.
+ADVICE_QUESTION = re.compile(
+    r"^\s*(?:have you (?:tried|thought (?:about|of)|considered|checked|looked (?:at|into)|asked|talked|"
+    r"spoken)|"
+    r"why not|how about|what about (?:trying|asking|talking)|what if you|(?:could|can) you (?:try|ask|talk)|"
+    r"would it help|maybe|perhaps|might I suggest|do you think (?:it would help|you could|maybe))\b",
+    re.IGNORECASE)
+RESTATEMENT_QUESTION = re.compile(
+    r"^\s*(?:oh,? |ok(?:ay)?,? |right,? )?so,? (?:you|your|it|that|the|this|they|he|she)\b|"
+    r"\b(?:is that (?:correct|right)|did I get that right|am I right|have I got that right)\??\s*$",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,8 @@ def read_questions(text: str) -> QuestionReading:
     asked = [s for s in parts if _asks(s)]
     if not asked:
         return QuestionReading(0.0, 0.0, 0.0, [], [], [])
-    real = [s for s in asked if not SMALL_TALK.match(s.text) and not ADVICE_QUESTION.match(s.text)]
+    real = [s for s in asked if not (SMALL_TALK.match(s.text) or ADVICE_QUESTION.match(s.text)
+                                     or RESTATEMENT_QUESTION.search(s.text))]
     open_q = [s for s in real if OPEN_START.match(s.text)]
     closed_q = [s for s in real if s not in open_q]
     total_words = sum(p.words for p in parts) or 1
@@ -83,11 +94,11 @@ def read_questions(text: str) -> QuestionReading:
     lead_words = total_words - asking_words
     dominance = max(share, 0.9 if ends_on_question and lead_words <= 12 else 0.0,
                     0.6 if ends_on_question and lead_words <= 25 else 0.0)
-    if not real:  # only "how are you?" or "have you tried…?": asking in form, not in substance
-        dominance *= 0.4
+    # only "how are you?" or "have you tried…?": asking in form, not in substance
+    question = 0.2 + 0.75 * dominance if real else 0.3
     spans = [(s.start, s.end) for s in asked]
     return QuestionReading(
-        question=round(min(1.0, 0.35 + 0.6 * dominance), 3),
+        question=round(min(1.0, question), 3),
         open_question=0.85 if open_q else 0.0,
         closed_question=0.8 if closed_q else 0.0,
         spans=spans,
