@@ -228,6 +228,12 @@ def _db(parser: argparse.ArgumentParser) -> None:
                         help="store URL (default: $ROLEPLAY_DB, else a SQLite file in your data folder)")
 
 
+def _validate_command(sub: argparse._SubParsersAction, kind: str) -> None:
+    p = _command(sub, "validate", lambda a: _validate(kind, a), f"validate {kind} files")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the library)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
 def _command(sub: argparse._SubParsersAction, name: str, func: Callable[..., int], helptext: str
              ) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=helptext, description=helptext)
@@ -254,9 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="draw this attempt's names, amounts and dates")
     p.add_argument("--draw", action="store_true", help="draw with a random seed")
     _fmt(p, ("text", "json"))
-    p = _command(cards, "validate", lambda a: _validate("card", a), "validate card files")
-    p.add_argument("paths", nargs="*", help="files or folders (default: the library)")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _validate_command(cards, "card")
 
     rubrics = groups.add_parser("rubrics", help="browse and validate rubrics").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -264,9 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(rubrics, "show", rubrics_show, "show one rubric")
     p.add_argument("id")
     _fmt(p, ("text", "json"))
-    p = _command(rubrics, "validate", lambda a: _validate("rubric", a), "validate rubric files")
-    p.add_argument("paths", nargs="*", help="files or folders (default: the library)")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _validate_command(rubrics, "rubric")
 
     personas = groups.add_parser("personas", help="the customer personas").add_subparsers(
         dest="action", metavar="ACTION", required=True)
