@@ -129,20 +129,14 @@ class Database:
 
     def schema_version(self) -> int | None:
         with self.read() as conn:
-            if not self.reads.dialect.has_table(conn, "meta"):
-                return None
-            value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-            return int(value) if value is not None else None
+            return _stored_version(conn)
 
     def init(self) -> int:
         """Create the schema, or upgrade an older one; return the version now in force."""
         with self.write() as conn:
             if not self.is_sqlite:  # many processes may open a fresh server at once
                 conn.execute(text("SELECT pg_advisory_xact_lock(7462019)"))
-            found = None
-            if self.writes.dialect.has_table(conn, "meta"):
-                value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-                found = int(value) if value is not None else None
+            found = _stored_version(conn)
             if found is None:
                 metadata.create_all(conn)
                 conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
@@ -164,3 +158,11 @@ class Database:
         if self._lock_file is not None:
             os.close(self._lock_file)
             self._lock_file = None
+
+
+def _stored_version(conn: Connection) -> int | None:
+    """The schema version stamped in the store, or None for an empty one."""
+    if not conn.dialect.has_table(conn, "meta"):
+        return None
+    value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    return int(value) if value is not None else None
