@@ -11,7 +11,15 @@ from .errors import NotFound
 from .phases import PhaseMachine
 from .records import Branch, Event, Message
 from .roles import AGENT
-from .scenebase import InvalidInput, SceneBase, check_one_of, check_text, phase_state_of, scene_durations
+from .scenebase import (
+    InvalidInput,
+    SceneBase,
+    check_one_of,
+    check_text,
+    phase_state_of,
+    save_phase,
+    scene_durations,
+)
 from .store import queries as q
 from .store.schema import branches, messages, scenes
 
@@ -32,7 +40,7 @@ class Conversation(SceneBase):
         def change(conn: Connection, row: Row, version: int) -> Message:
             if row.phase not in TALKING_PHASES:
                 raise InvalidInput(f"messages are taken during act and rewind; the scene is in {row.phase}")
-            index = len(q.transcript(conn, scene_id, row.branch_id))
+            index = q.next_index(conn, row.branch_id)
             now = self.clock.now()
             result = conn.execute(insert(messages), {
                 "scene_id": scene_id, "branch_id": row.branch_id, "idx": index, "speaker": speaker,
@@ -74,11 +82,9 @@ class Conversation(SceneBase):
         def change(conn: Connection, row: Row, version: int) -> Branch:
             branch = self._fork(conn, row, version, 0, "restart", by)
             machine = PhaseMachine(scene_durations(conn, scene_id))
-            state, _ = machine.goto(phase_state_of(row), "act", self.clock.now())
-            conn.execute(update(scenes).where(scenes.c.id == scene_id).values(
-                phase=state.phase, phase_started_at=state.started_at, deadline=state.deadline,
-                remaining=None, paused_by=None, overtime_noted=False))
-            self._record_event(conn, scene_id, version, "goto", {"from": row.phase, "to": "act"}, by)
+            state, payload = machine.goto(phase_state_of(row), "act", self.clock.now())
+            save_phase(conn, scene_id, state)
+            self._record_event(conn, scene_id, version, payload.pop("kind"), payload, by)
             return branch
 
         return self._write(scene_id, change)

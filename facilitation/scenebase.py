@@ -66,9 +66,11 @@ class SceneBase:
         if conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None:
             conn.execute(insert(people).values(id=person_id, name=name or person_id, team=team,
                                                created_at=self.clock.now()))
+
     def _roles(self, conn: Connection, scene_id: str) -> dict[str, str]:
         rows = conn.execute(select(scene_roles).where(scene_roles.c.scene_id == scene_id))
         return {row.person_id: row.role for row in rows}
+
     def scene_version(self, scene_id: str) -> int:
         """The scene's version: poll this (one indexed read) and fetch only on change."""
         with self.db.read() as conn:
@@ -138,6 +140,13 @@ _BUMP_VERSION = (
 
 def scene_durations(conn: Connection, scene_id: str) -> dict[str, int]:
     return dict(conn.execute(select(scenes.c.durations).where(scenes.c.id == scene_id)).scalar_one())
+
+
+def save_phase(conn: Connection, scene_id: str, state: PhaseState) -> None:
+    """Store a scene's live phase: the one part of a scene that changes in place."""
+    conn.execute(update(scenes).where(scenes.c.id == scene_id).values(
+        phase=state.phase, phase_started_at=state.started_at, deadline=state.deadline,
+        remaining=state.remaining, paused_by=state.paused_by, overtime_noted=state.overtime_noted))
 
 
 def phase_state_of(row: Row) -> PhaseState:

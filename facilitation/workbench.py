@@ -26,7 +26,15 @@ from .observations import Observations
 from .phases import PhaseMachine
 from .records import SceneState, SessionInfo, plain
 from .roles import ROLES, rotate
-from .scenebase import MAX_TEXT, InvalidInput, check_one_of, check_text, phase_state_of, scene_durations
+from .scenebase import (
+    MAX_TEXT,
+    InvalidInput,
+    check_one_of,
+    check_text,
+    phase_state_of,
+    save_phase,
+    scene_durations,
+)
 from .store import Database
 from .store import queries as q
 from .store.schema import branches, messages, scene_roles, scenes, session_people, sessions
@@ -161,10 +169,7 @@ class Workbench(Conversation, Observations):
             if result is None:  # a tick with nothing to note
                 return
             state, payload = result
-            conn.execute(update(scenes).where(scenes.c.id == scene_id).values(
-                phase=state.phase, phase_started_at=state.started_at, deadline=state.deadline,
-                remaining=state.remaining, paused_by=state.paused_by,
-                overtime_noted=state.overtime_noted))
+            save_phase(conn, scene_id, state)
             self._record_event(conn, scene_id, version, payload.pop("kind"), payload, actor)
 
         self._write(scene_id, change)
