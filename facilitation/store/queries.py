@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, func, select
 
 from ..clock import utc
 from ..records import Branch, DebriefEntry, Event, Message, Note
@@ -51,6 +51,14 @@ def all_branches(conn: Connection, scene_id: str) -> dict[str, Branch]:
     rows = conn.execute(select(branches).where(branches.c.scene_id == scene_id)
                         .order_by(branches.c.created_at, branches.c.version))
     return {row.id: branch(row) for row in rows}
+
+
+def next_index(conn: Connection, branch_id: str) -> int:
+    """Where the branch's next line goes: after its own last line, else at its fork."""
+    last = conn.execute(select(func.max(messages.c.idx)).where(messages.c.branch_id == branch_id)).scalar()
+    if last is not None:
+        return last + 1
+    return conn.execute(select(branches.c.fork_index).where(branches.c.id == branch_id)).scalar_one()
 
 
 def transcript(conn: Connection, scene_id: str, branch_id: str) -> list[Message]:
