@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,8 +12,6 @@ from .workbench import InvalidInput, Workbench
 
 def read_agent_lines(path: str) -> list[str]:
     """One agent message per line; blank lines and ``#`` comments are skipped; ``-`` is stdin."""
-    import sys
-
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:

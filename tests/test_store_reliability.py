@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.store import run_load
+from bench.store import prepare_scene, run_load
 from facilitation.store import Database, StoreError
 from facilitation.store.schema import SCHEMA_VERSION, meta
 from facilitation.workbench import Workbench
@@ -53,14 +53,8 @@ def _spawn(code: str, *args: str) -> subprocess.Popen[str]:
                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def _running_scene(url: str) -> str:
-    from bench.store import prepare_scene
-
-    return prepare_scene(url)
-
-
 def test_sigkill_mid_write_leaves_every_committed_note(store_url: str) -> None:
-    scene = _running_scene(store_url)
+    scene = prepare_scene(store_url)
     writer = _spawn(WRITER, store_url, scene)
     committed: list[int] = []
     assert writer.stdout is not None
