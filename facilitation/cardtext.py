@@ -111,4 +111,77 @@ def scene_text(record: dict) -> str:
             out.append(textwrap.fill(f"{m['speaker']:>8}: {m['text']}", WIDTH, subsequent_indent=" " * 10))
     for n in record["nudges"]:
         out.append(f"   nudge: [{n['type']}] {n['text']} ({n['phase']})")
+    if record.get("score"):
+        out += ["", score_text(record["score"])]
+    return "\n".join(out)
+
+
+def score_text(card: dict) -> str:
+    """A stored score card: every number with the rule and the words behind it."""
+    out = [f"Score card · overall {card['overall']}/100 · rubric {card['rubric_id']} {card['rubric_version']}"
+           f" · scorer {card['scorer_version']}", ""]
+    for c in card["criteria"]:
+        out.append(f"  {c['name']} ({c['weight']}%): {c['score']} · level {c['level']} {c['level_label']}")
+        out.append(f"      {c['arithmetic']}")
+        for e in c["evidence"]:
+            where = f"message {e['message']}" if e["message"] else "scene"
+            sign = {"for": "+", "against": "−", "missed": "−"}[e["counts"]]
+            quote = f" “{_clip(e['quote'])}”" if e["quote"] else ""
+            out.append(textwrap.fill(f"      {sign} {e['behaviour']} at {where}{quote} — {e['why']}"
+                                     f" [{e['source']}]", WIDTH, subsequent_indent=" " * 10))
+    sections = [("Highlighted moments", [f"{m['text']}: “{_clip(m['quote'])}”" for m in card["highlights"]]),
+                ("Missed opportunities", [m["text"] for m in card["missed"]]),
+                ("Try instead", [(f"at message {a['message']}: " if a["message"] else "")
+                                 + f"“{a['line']}” ({a['source']})" for a in card["alternatives"]]),
+                ("Success criteria", [("✓ " if s["met"] else "✗ ") + s["text"] for s in card["success"]]),
+                ("Observers vs analyser", [
+                    f"{a['item']}: analyser {'yes' if a['analyser'] else 'no'}; "
+                    + ", ".join(f"{o} {'yes' if seen else 'no'}" for o, seen in a["observers"].items())
+                    + ("" if a["agree"] else " — disagreement, discuss in the debrief")
+                    for a in card["agreements"] if a["observers"]])]
+    for title, lines in sections:
+        if lines:
+            out += ["", f"  {title}:"] + [textwrap.fill(line, WIDTH, initial_indent="    • ",
+                                                         subsequent_indent="      ") for line in lines]
+    out += ["", "  How scores are computed:"]
+    out += [textwrap.fill(rule, WIDTH, initial_indent="    ", subsequent_indent="    ")
+            for rule in card["rules"]]
+    return "\n".join(out)
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def progress_text(report: dict) -> str:
+    """One person's progress as a coach reads it at a glance."""
+    rows = []
+    for a in report["areas"]:
+        avg = a["recent_average"]
+        if a["certified"]:
+            status = f"certified {a['certified_at'][:10]}"
+        elif a["scenes_to_certify"]:
+            status = f"{a['scenes_to_certify']} more scene(s)"
+        else:
+            status = f"{a['points_to_certify']:g} points short"
+        rows.append({"area": a["name"], "scenes": str(a["scenes"]),
+                     "latest": "—" if a["latest"] is None else str(a["latest"]),
+                     f"avg last {a['window']}": "—" if avg is None else f"{avg:g}",
+                     "trend": "—" if a["trend"] is None else f"{a['trend']:+g}",
+                     "target": str(a["team_target"]), f"certification ({a['threshold']})": status})
+    columns = list(rows[0]) if rows else []
+    out = [f"{report['name']} ({report['person']}): {report['scenes_scored']} scored scene(s)", "",
+           table(rows, columns)]
+    path = report["path"]
+    if path:
+        standing = "on track" if path["on_track"] else "behind"
+        out += ["", f"Training path: {path['title']}, week {path['current_week']} of {len(path['weeks'])}"
+                    f" · {path['done']} of {path['target']} scenes · expected by now "
+                    f"{path['expected_by_now']} · {standing}"]
+        out += [f"  week {w['week']}: {w['done']}/{w['target']} scenes, {', '.join(w['difficulties'])}"
+                + (f"; focus {', '.join(w['focus'])}" if w["focus"] else "") for w in path["weeks"]]
+    nxt = report["next_card"]
+    if nxt:
+        out += ["", textwrap.fill(f"Next card: {nxt['title']} ({nxt['card_id']}, {nxt['difficulty']}) — "
+                                  f"{nxt['reason']}", WIDTH, subsequent_indent="  ")]
     return "\n".join(out)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .cardtext import card_text, persona_text, rubric_text, scene_text, table
+from .cardtext import card_text, persona_text, progress_text, rubric_text, scene_text, score_text, table
 from .errors import WorkbenchError
 from .library import Library, validate_files
 from .vocabulary import CATEGORIES, CATEGORY_TITLES, CHANNELS, DIFFICULTIES
@@ -139,7 +139,7 @@ def scene_run(args: argparse.Namespace) -> int:
     lines = read_agent_lines(args.agent_lines)
     wb = Workbench.open(args.db)
     try:
-        scene_id = run_scene(wb, args.card, lines, seed=args.seed, engine=args.engine)
+        scene_id = run_scene(wb, args.card, lines, seed=args.seed, engine=args.engine, agent=args.agent)
         record = wb.scene_record(scene_id)
     finally:
         wb.close()
@@ -147,6 +147,59 @@ def scene_run(args: argparse.Namespace) -> int:
         _print_json(record)
     else:
         print(scene_text(record))
+    return 0
+
+
+def scene_score(args: argparse.Namespace) -> int:
+    from .workbench import Workbench
+
+    wb = Workbench.open(args.db)
+    try:
+        card = wb.score(args.scene).to_dict()
+    finally:
+        wb.close()
+    if args.format == "json":
+        _print_json(card)
+    else:
+        print(score_text(card))
+    return 0
+
+
+# -- progress -----------------------------------------------------------------------
+
+def progress(args: argparse.Namespace) -> int:
+    from .workbench import Workbench
+
+    wb = Workbench.open(args.db)
+    try:
+        report = wb.progress(args.person, threshold=args.threshold, window=args.window)
+    finally:
+        wb.close()
+    if args.format == "json":
+        _print_json(report.to_dict())
+    else:
+        print(progress_text(report.to_dict()))
+    return 0
+
+
+def people_enrol(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from .workbench import Workbench
+
+    started = None
+    if args.started:
+        try:
+            started = datetime.strptime(args.started, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise WorkbenchError(f"--started {args.started!r}: give a date as YYYY-MM-DD") from None
+    wb = Workbench.open(args.db)
+    try:
+        wb.enrol(args.person, args.path, started)
+        path = wb.training_paths[args.path]
+    finally:
+        wb.close()
+    print(f"{args.person} is on '{path.title}': {path.scenes} scenes over {len(path.weeks)} weeks")
     return 0
 
 
@@ -285,8 +338,29 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one agent message per line (- for stdin)")
     p.add_argument("--seed", type=int, help="draw the card's variables with this seed")
     p.add_argument("--engine", default="scripted", help="customer engine (default: scripted)")
+    p.add_argument("--agent", default="agent", metavar="PERSON",
+                   help="who plays the agent, for their progress (default: agent)")
     _db(p)
     _fmt(p, ("text", "json"))
+    p = _command(scene, "score", scene_score, "score a stored scene again (e.g. after late observer notes)")
+    p.add_argument("scene", metavar="SCENE_ID")
+    _db(p)
+    _fmt(p, ("text", "json"))
+
+    p = _command(groups, "progress", progress,
+                 "a person's competency areas, certifications, training path and next card")
+    p.add_argument("person", metavar="PERSON")
+    p.add_argument("--threshold", type=int, help="certification threshold (default: the rubric's, 85)")
+    p.add_argument("--window", type=int, help="scenes averaged for certification (default: the rubric's, 10)")
+    _db(p)
+    _fmt(p, ("text", "json"))
+    people = groups.add_parser("people", help="trainees and their training paths").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = _command(people, "enrol", people_enrol, "put a person on a training path (new-hire, refresher)")
+    p.add_argument("person", metavar="PERSON")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--started", metavar="YYYY-MM-DD", help="when the path started (default: today)")
+    _db(p)
 
     p = _command(groups, "analyze", analyze,
                  "analyse messages: JSON lines {text, role, context} on stdin, one JSON line out each")

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from .cards import DrawnCard
 from .clock import Clock, utc
+from .coaching import Coaching
 from .conversation import Conversation
 from .errors import NotFound
 from .library import Library
@@ -49,7 +50,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "person"
 
 
-class Workbench(Conversation, Observations):
+class Workbench(Conversation, Observations, Coaching):
     @classmethod
     def open(cls, url: str | None = None, *, library: Library | None = None,
              clock: Clock | None = None) -> Workbench:
@@ -195,7 +196,11 @@ class Workbench(Conversation, Observations):
         return self._transition(scene_id, "extend", by, seconds=seconds)
 
     def end(self, scene_id: str, by: str | None = None) -> SceneState:
-        return self._transition(scene_id, "end", by)
+        """End the scene and store its score card, so progress follows every scene played."""
+        state = self._transition(scene_id, "end", by)
+        if self._score_if_spoken(scene_id) is None:
+            return state
+        return self.scene_state(scene_id)
 
     def tick(self, scene_id: str) -> SceneState:
         """Note overtime once a deadline has passed; writes nothing when there is nothing to note."""
@@ -242,6 +247,7 @@ class Workbench(Conversation, Observations):
                 "debrief": [d.to_dict() for d in q.scene_debrief(conn, scene_id)],
                 "events": [e.to_dict() for e in scene_events],
             }
+        record["score"] = self.score_card(scene_id)
         return plain(record)
 
 

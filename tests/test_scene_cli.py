@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from facilitation.store.schema import SCHEMA_VERSION
+
 from .conftest import roleplay
 
 AGENT_LINES = """\
@@ -19,7 +21,7 @@ def test_init_creates_the_store_and_says_where(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'w.db'}"
     proc = roleplay("init", "--db", url)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == f"store ready: {url} (schema 1)"
+    assert proc.stdout.strip() == f"store ready: {url} (schema {SCHEMA_VERSION})"
     assert roleplay("init", "--db", url).returncode == 0  # a second init changes nothing
 
 

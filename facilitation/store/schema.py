@@ -28,11 +28,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Migrations from version N to N+1, keyed by N. Each runs inside the write transaction
 # that stamps the new version, so a crash leaves the old version intact.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}  # filled in at the end of this module
 
 metadata = MetaData()
 Stamp = DateTime(timezone=True)
@@ -167,3 +167,53 @@ debrief = Table(
 for _table in (messages, notes, events, debrief, branches):
     Index(f"ix_{_table.name}_scene_version", _table.c.scene_id, _table.c.version)
 Index("ix_debrief_person", debrief.c.person_id, debrief.c.layer)
+
+# Scores: every scoring of a scene is kept (rescoring after a late observer note adds a
+# row); ``competency_scores`` is the index progress reads, holding only each scene's
+# latest score per competency area.
+scores = Table(
+    "scores", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scene_id", String(32), ForeignKey("scenes.id"), nullable=False),
+    Column("branch_id", String(32), ForeignKey("branches.id"), nullable=False),
+    Column("person_id", String(64), ForeignKey("people.id")),
+    Column("card_id", String(80), nullable=False),
+    Column("rubric_id", String(80), nullable=False),
+    Column("rubric_version", String(32), nullable=False),
+    Column("scorer_version", String(32), nullable=False),
+    Column("overall", Integer, nullable=False),
+    Column("card", JSON, nullable=False),
+    Column("scored_at", Stamp, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+competency_scores = Table(
+    "competency_scores", metadata,
+    Column("score_id", Integer, ForeignKey("scores.id"), primary_key=True),
+    Column("competency", String(40), primary_key=True),
+    Column("scene_id", String(32), ForeignKey("scenes.id"), nullable=False),
+    Column("person_id", String(64), ForeignKey("people.id"), nullable=False),
+    Column("card_id", String(80), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("scored_at", Stamp, nullable=False),
+)
+# A person on a training path (new-hire onboarding, refresher) since a date.
+enrolments = Table(
+    "enrolments", metadata,
+    Column("person_id", String(64), ForeignKey("people.id"), primary_key=True),
+    Column("path_id", String(80), primary_key=True),
+    Column("started_at", Stamp, nullable=False),
+)
+Index("ix_scores_scene", scores.c.scene_id, scores.c.id)
+Index("ix_competency_scores_person", competency_scores.c.person_id, competency_scores.c.competency,
+      competency_scores.c.scored_at)
+Index("ix_competency_scores_scene", competency_scores.c.scene_id)
+
+
+def _add_scores(conn: Connection) -> None:
+    scores.create(conn)
+    competency_scores.create(conn)
+    enrolments.create(conn)
+
+
+MIGRATIONS[1] = _add_scores
