@@ -93,3 +93,78 @@ def test_analyze_command_reads_and_writes_json_lines() -> None:
     assert out[1] == {"error": "line 2: Expecting value: line 1 column 1 (char 0)"}
     assert out[2]["sentiment"] < -0.5
     assert "1 input line(s) could not be analysed" in proc.stderr
+
+
+# The learned layer: heads over the shipped static model catch what no rule names.
+LEARNED_LINES = [
+    ("I can hear how stressful this week has been.", "empathy"),
+    ("Nobody should have to chase their own money for a month.", "empathy"),
+    ("Maybe block out an hour on Friday to go through the invoices together with finance.", "suggestion"),
+    ("You're in good shape: the data is all there and nothing was lost.", "reassurance"),
+]
+
+
+@pytest.mark.parametrize(("text", "behaviour"), LEARNED_LINES)
+def test_learned_heads_read_lines_with_no_keyword(text: str, behaviour: str) -> None:
+    analysis = Analyser().analyse(text)
+    assert analysis.shows(behaviour), analysis.behaviours
+    assert analysis.evidence[behaviour], "a learned reading carries its sentence as evidence"
+    assert any("learned model, p=" in why for why in analysis.reasons[behaviour]), analysis.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "Your refund of $40 was processed on March 3.",
+    "The team plan includes ten seats, and invoices go out on the first of the month.",
+    "Hi, thanks for getting in touch.",
+])
+def test_learned_heads_leave_plain_lines_alone(text: str) -> None:
+    shown = {b for b, p in Analyser().analyse(text).behaviours.items() if p >= 0.5}
+    assert not shown & {"empathy", "suggestion", "options", "reassurance", "summary", "question"}, shown
+
+
+def test_learned_evidence_is_the_sentence_it_fired_on() -> None:
+    text = "Your invoice is attached. I can hear how stressful this week has been."
+    analysis = Analyser().analyse(text)
+    assert "I can hear how stressful this week has been." in analysis.quotes(text, "empathy")
+    assert all("invoice" not in quote for quote in analysis.quotes(text, "empathy"))
+
+
+def test_complaint_head_moves_customer_sentiment_and_explains_itself() -> None:
+    analyser = Analyser()
+    text = "Third week running the parcel has gone to the wrong address."
+    complaint = analyser.analyse(text, role="customer")
+    request = analyser.analyse("Could I move my delivery to Saturday morning?", role="customer")
+    assert complaint.sentiment < -0.3 < request.sentiment
+    assert complaint.evidence["sentiment"] and "learned model" in complaint.reasons["sentiment"][0]
+    assert complaint.behaviours == {}
+
+
+def test_static_model_loads_offline_without_torch_or_a_hub() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from facilitation.analysis import Analyser\n"
+        "a = Analyser().analyse('I can hear how stressful this week has been.')\n"
+        "print(json.dumps([a.behaviours['empathy'], sorted(sys.modules)]))\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    empathy, modules = json.loads(out.stdout)
+    assert empathy >= 0.5
+    heavy = {"torch", "transformers", "model2vec", "tokenizers", "huggingface_hub", "sentence_transformers"}
+    assert heavy.isdisjoint(m.split(".")[0] for m in modules)
+
+
+def test_static_model_tokenises_like_bert_wordpiece() -> None:
+    from facilitation.analysis.embedding import static_model
+
+    model = static_model()
+    vocab = {i: t for t, i in model.vocab.items()}
+    ids, starts = model.token_ids("Café refunds: don't panic!")
+    assert [vocab[i] for i in ids] == ["cafe", "ref", "##unds", ":", "don", "'", "t", "panic", "!"]
+    assert starts[:3] == [0, 5, 5]

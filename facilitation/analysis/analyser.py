@@ -2,7 +2,10 @@
 
 For an agent message it returns each behaviour's probability with the evidence spans
 behind it; for a customer message, sentiment and intensity. Everything runs offline
-from rules a participant can read (``patterns``), VADER's shipped lexicon and textstat.
+from rules a participant can read (``patterns``), VADER's shipped lexicon, textstat, and
+a learned layer (``learned``): small heads over a shipped static embedding model that
+catch what no rule names. A head that fires adds its most telling sentence as evidence,
+with a reason that says it was the learned model and how sure it was.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..vocabulary import BEHAVIOURS
+from .learned import Reading, read_agent, read_customer
 from .patterns import GENERIC_JARGON, RULES
 from .questions import read_questions
 from .sentiment import read_sentiment
@@ -23,6 +27,10 @@ JARGON_SENSITIVITY = {"technical-user": 0.3, "busy-executive": 0.8, "frustrated-
 EXPLAINED = re.compile(
     r"\b(?:which means|that means|i\.e\.|in other words|meaning|basically|put simply)\b", re.IGNORECASE)
 DEFAULT_MAX_WORDS = 90
+# The probability a head must reach before its behaviour counts (chosen by measuring on
+# the evaluation set; the heads themselves never saw it). Questions stay with the rules:
+# whether a line asks is a matter of form, which the rules read better.
+LEARNED_THRESHOLDS = {"empathy": 0.6, "suggestion": 0.7, "reassurance": 0.6, "summary": 0.85}
 _STRAIGHT_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -72,11 +80,10 @@ class Analyser:
         return cls(jargon=card.jargon, persona=card.persona, max_words=max_words)
 
     def analyse(self, text: str, role: str = "agent", context: str | None = None) -> Analysis:
-        mood = read_sentiment(text)
         words = len(text.split())
         if role != "agent":
-            return Analysis(role, {}, {"sentiment": mood.spans} if mood.spans else {}, mood.sentiment,
-                            mood.intensity, words)
+            return _customer(text, role, words)
+        mood = read_sentiment(text)
         scores: dict[str, float] = {}
         evidence: dict[str, list[tuple[int, int]]] = {}
         reasons: dict[str, list[str]] = {}
@@ -101,6 +108,10 @@ class Analyser:
         if q.closed_spans:
             fire("closed_question", q.closed_question, q.closed_spans[0], "asks a yes/no question")
             evidence["closed_question"] = q.closed_spans
+        for behaviour, reading in read_agent(text).items():
+            threshold = LEARNED_THRESHOLDS.get(behaviour)
+            if threshold is not None and reading.probability >= threshold:
+                fire(behaviour, _learned_weight(reading, threshold), reading.span, reading.why)
         self._jargon_and_length(text, words, fire)
         return Analysis(
             role=role,
@@ -125,6 +136,23 @@ class Analyser:
     def analyse_many(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
         """(text, role) pairs, analysed in order."""
         return [self.analyse(text, role) for text, role in items]
+
+
+def _customer(text: str, role: str, words: int) -> Analysis:
+    """A customer message: how it sounds, with the learned complaint head's reading folded in."""
+    complaint = read_customer(text).get("complaint")
+    mood = read_sentiment(text, learned_complaint=complaint.probability if complaint else 0.0)
+    spans, reasons = list(mood.spans), {}
+    if complaint is not None and complaint.probability >= 0.5:
+        spans.append(complaint.span)
+        reasons["sentiment"] = [complaint.why]
+    return Analysis(role, {}, {"sentiment": spans} if spans else {}, mood.sentiment, mood.intensity, words,
+                    reasons=reasons)
+
+
+def _learned_weight(reading: Reading, threshold: float) -> float:
+    """A head's probability mapped onto the rules' scale: at its threshold it just counts (0.5)."""
+    return 0.5 + 0.45 * (reading.probability - threshold) / (1 - threshold)
 
 
 def _readability(text: str) -> float:

@@ -1,8 +1,10 @@
 """How the customer sounds: VADER's lexicon (shipped with the package, no download) plus
-the cues of a complaint that VADER's general-purpose lexicon misses."""
+the cues of a complaint that VADER's general-purpose lexicon misses, and, when the caller
+has it, the learned complaint head's probability (``learned.read_customer``)."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,14 +37,31 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-def read_sentiment(text: str) -> SentimentReading:
+# How far a sure complaint (learned p = 1) pulls sentiment down, beyond the cues' own pull;
+# the pull grows with p squared, so a faint reading (p = 0.2) barely moves a calm message.
+LEARNED_COMPLAINT_WEIGHT = 1.5
+
+
+def read_sentiment(text: str, learned_complaint: float = 0.0) -> SentimentReading:
     scores = _vader().polarity_scores(text)
     cues = list(COMPLAINT_CUES.finditer(text))
-    complaint = 1 - 0.6 ** len(cues)
+    cued = 1 - 0.6 ** len(cues)
+    complaint = 1 - (1 - cued) * (1 - learned_complaint)
     words = text.split()
     shouting = sum(1 for w in words if len(w) > 2 and w.isupper()) / max(len(words), 1)
     bangs = min(text.count("!"), 4) / 4
-    sentiment = max(-1.0, min(1.0, scores["compound"] - 0.5 * complaint))
+    sentiment = _soft_clip(scores["compound"] - 0.5 * cued - LEARNED_COMPLAINT_WEIGHT * learned_complaint**2)
     intensity = min(1.0, abs(scores["compound"]) * 0.6 + shouting * 1.5 + bangs * 0.3 + complaint * 0.2)
-    return SentimentReading(round(sentiment, 4), round(intensity, 3), round(complaint, 3),
+    return SentimentReading(round(sentiment, 6), round(intensity, 3), round(complaint, 3),
                             [(m.start(), m.end()) for m in cues])
+
+
+def _soft_clip(value: float, knee: float = 0.8) -> float:
+    """Keep ``value`` in (-1, 1): unchanged up to the knee, squeezed beyond it, order kept.
+
+    A hard clip would make every very unhappy message equally unhappy; this keeps
+    "angry" below "annoyed" all the way down.
+    """
+    if abs(value) <= knee:
+        return value
+    return math.copysign(knee + (1 - knee) * math.tanh((abs(value) - knee) / (1 - knee)), value)
