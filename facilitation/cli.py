@@ -203,6 +203,26 @@ def people_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- simulator QA -------------------------------------------------------------------
+
+def simulate(args: argparse.Namespace) -> int:
+    from .simulate import POLICIES, simulate
+
+    lib = Library.load()
+    cards = list(lib.cards.values()) if args.card == "all" else [lib.card(args.card)]
+    policies = list(POLICIES) if args.policy == "all" else [args.policy]
+    results = simulate(cards, lib.personas, policies, args.runs, seed=args.seed, engine=args.engine)
+    if args.format == "json":
+        _print_json([r.brief() for r in results])
+        return 0
+    rows = [{"card": r.card, "policy": r.policy, "runs": str(r.runs), "resolved": str(r.resolved),
+             "escalated": str(r.escalated), "abandoned": str(r.abandoned), "turns": f"{r.mean_turns:g}",
+             "trust": f"{r.mean_trust:.2f}", "mood by turn": " ".join(f"{m:+.1f}" for m in r.mood)}
+            for r in results]
+    print(table(rows, list(rows[0])))
+    return 0
+
+
 # -- analysis ---------------------------------------------------------------------
 
 def analyze(args: argparse.Namespace) -> int:
@@ -257,7 +277,7 @@ def demo(args: argparse.Namespace) -> int:
     drawn = ", ".join(list(other.values.values())[:4])
     print(f"\nThe next attempt (seed {seed + 1}) draws {drawn}, ...: memorising a card does not pay.")
 
-    print("\nA scene, played headless against the scripted customer and stored as it happens:\n")
+    print("\nA scene, played headless against the embedded (offline) customer and stored as it happens:\n")
     with tempfile.TemporaryDirectory() as folder:
         wb = Workbench.open(f"sqlite:///{folder}/demo.db", library=lib)
         phrases = {p.behaviour: p.line for p in card.draw(seed).card.phrase_bank}
@@ -337,7 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agent-lines", required=True, metavar="FILE",
                    help="one agent message per line (- for stdin)")
     p.add_argument("--seed", type=int, help="draw the card's variables with this seed")
-    p.add_argument("--engine", default="scripted", help="customer engine (default: scripted)")
+    p.add_argument("--engine", default="embedded",
+                   help="customer engine: embedded (default, offline), openai, scripted")
     p.add_argument("--agent", default="agent", metavar="PERSON",
                    help="who plays the agent, for their progress (default: agent)")
     _db(p)
@@ -361,6 +382,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH")
     p.add_argument("--started", metavar="YYYY-MM-DD", help="when the path started (default: today)")
     _db(p)
+
+    p = _command(groups, "simulate", simulate,
+                 "simulator QA: play scripted agent policies against the simulated customer")
+    p.add_argument("--card", required=True, metavar="ID|all")
+    p.add_argument("--policy", required=True, metavar="P|all",
+                   help="empathetic, factual, dismissive, blaming, jargon, wrong-facts, rushing, or all")
+    p.add_argument("--runs", type=int, default=10, help="runs per card and policy (default 10)")
+    p.add_argument("--seed", type=int, default=0, help="first seed; run i uses seed + i")
+    p.add_argument("--engine", default="embedded", help="customer engine (default: embedded)")
+    _fmt(p)
 
     p = _command(groups, "analyze", analyze,
                  "analyse messages: JSON lines {text, role, context} on stdin, one JSON line out each")

@@ -6,7 +6,6 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from .customers import customer_engine
 from .workbench import InvalidInput, Workbench
 
 
@@ -24,18 +23,24 @@ def read_agent_lines(path: str) -> list[str]:
 
 
 def run_scene(wb: Workbench, card_id: str, agent_lines: Iterable[str], *, seed: int | None = None,
-              engine: str = "scripted", agent: str = "agent", facilitator: str = "facilitator") -> str:
-    """Play brief → act → rewind → debrief with the given agent lines; return the scene id."""
-    customer = customer_engine(engine)
+              engine: str = "embedded", agent: str = "agent", facilitator: str = "facilitator") -> str:
+    """Play brief → act → rewind → debrief with the given agent lines; return the scene id.
+
+    The act stops early when the customer ends the scene (resolved, escalated, abandoned).
+    """
     session = wb.create_session(f"Headless run: {card_id}", facilitator, [agent])
     scene = wb.create_scene(session.id, card_id, seed=seed, engine=engine, roles={agent: "agent"})
-    card = wb.drawn_card(scene.id).card
     wb.start(scene.id, by=facilitator)
     wb.skip(scene.id, by=facilitator)  # brief → act
-    wb.post_message(scene.id, "customer", customer.reply(card, []))
+    for _ in wb.customer_turn(scene.id):
+        pass
     for line in agent_lines:
         wb.post_message(scene.id, "agent", line, author=agent)
-        wb.post_message(scene.id, "customer", customer.reply(card, wb.transcript(scene.id)))
+        for _ in wb.customer_turn(scene.id):
+            pass
+        state = wb.customer_state(scene.id)
+        if state is not None and state.ended:
+            break
     wb.skip(scene.id, by=facilitator)  # act → rewind
     wb.skip(scene.id, by=facilitator)  # rewind → debrief
     wb.end(scene.id, by=facilitator)

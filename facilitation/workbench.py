@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 from .cards import DrawnCard
 from .clock import Clock, utc
 from .coaching import Coaching
+from .customer_turns import CustomerTurns
 from .conversation import Conversation
 from .errors import NotFound
 from .library import Library
@@ -50,7 +51,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "person"
 
 
-class Workbench(Conversation, Observations, Coaching):
+class Workbench(Conversation, Observations, Coaching, CustomerTurns):
     @classmethod
     def open(cls, url: str | None = None, *, library: Library | None = None,
              clock: Clock | None = None) -> Workbench:
@@ -118,7 +119,7 @@ class Workbench(Conversation, Observations, Coaching):
     # -- scenes ----------------------------------------------------------------------
 
     def create_scene(self, session_id: str, card_id: str, *, seed: int | None = None,
-                     engine: str = "scripted", intensity: str = "standard",
+                     engine: str = "embedded", intensity: str = "standard",
                      roles: Mapping[str, str] | None = None) -> SceneState:
         """Add the next scene of a session; roles rotate from the previous scene unless given."""
         card = self.library.card(card_id)

@@ -34,7 +34,7 @@ def test_scene_run_prints_the_stored_scene_as_json(tmp_path: Path) -> None:
     record = json.loads(proc.stdout)
     assert {"scene", "phases", "messages", "nudges", "notes"} <= set(record)
     assert (record["scene"]["card"], record["scene"]["seed"], record["scene"]["engine"]) == (
-        "frustrated-billing-customer", 4, "scripted")
+        "frustrated-billing-customer", 4, "embedded")
     assert [p["phase"] for p in record["phases"]] == ["brief", "act", "rewind", "debrief"]
     assert all(p["started_at"] and p["ended_at"] for p in record["phases"])
     speakers = [m["speaker"] for m in record["messages"]]
@@ -43,6 +43,8 @@ def test_scene_run_prints_the_stored_scene_as_json(tmp_path: Path) -> None:
     assert set(record["messages"][0]) >= {"index", "branch", "speaker", "text", "at"}
     values = record["scene"]["values"]
     assert values["actual_charge"] in record["messages"][0]["text"]
+    assert record["score"]["card_id"] == "frustrated-billing-customer"
+    assert 0 <= record["score"]["overall"] <= 100
 
 
 def test_scene_run_text_reads_like_a_transcript(tmp_path: Path) -> None:

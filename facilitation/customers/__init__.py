@@ -1,0 +1,125 @@
+"""Simulated customers: one protocol, and the engines that fill it.
+
+An engine is given the scene (the drawn card, its persona, a seed and the analyser), the
+customer's current state and the transcript, and streams the next customer turn; when the
+stream ends, the turn carries the new state — mood, trust, patience left, objectives
+revealed and met, and an outcome once the scene is over. Engines are found by name in
+``ENGINES``; the session never knows which one it talks to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..analysis import Analyser
+from ..cards import DrawnCard
+from ..errors import WorkbenchError
+from ..personas import Persona
+from ..records import Message
+from .state import OUTCOMES, CustomerState, starting_state
+
+__all__ = ["ENGINES", "OUTCOMES", "CustomerEngine", "CustomerState", "CustomerTurn", "SceneContext",
+           "customer_engine", "starting_state"]
+
+
+@dataclass(frozen=True)
+class SceneContext:
+    """What every engine knows about the scene it plays in."""
+
+    drawn: DrawnCard
+    persona: Persona
+    seed: int
+    analyser: Analyser
+
+    @classmethod
+    def of(cls, drawn: DrawnCard, persona: Persona, seed: int | None = None) -> SceneContext:
+        return cls(drawn, persona, seed if seed is not None else (drawn.seed or 0),
+                   Analyser.for_card(drawn.card, persona))
+
+
+class CustomerTurn:
+    """One customer reply as it streams. Iterate for the chunks; ``text`` and ``state`` are
+    final once the stream is consumed (``finish()`` consumes it)."""
+
+    def __init__(self, chunks: Iterable[str], settle: Callable[[str], CustomerState]) -> None:
+        self._chunks = chunks
+        self._settle = settle
+        self._parts: list[str] = []
+        self._state: CustomerState | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._state is not None:
+            yield from self._parts
+            return
+        for chunk in self._chunks:
+            self._parts.append(chunk)
+            yield chunk
+        self._state = self._settle(self.text)
+
+    def finish(self) -> CustomerTurn:
+        for _ in self:
+            pass
+        return self
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    @property
+    def state(self) -> CustomerState:
+        if self._state is None:
+            raise RuntimeError("the customer's turn has not finished streaming")
+        return self._state
+
+
+class CustomerEngine(Protocol):
+    name: str
+
+    def open(self, scene: SceneContext) -> CustomerTurn:
+        """The customer's first message."""
+        ...
+
+    def respond(self, scene: SceneContext, state: CustomerState, transcript: Sequence[Message]
+                ) -> CustomerTurn:
+        """The reply to the agent's last message (the transcript's last line)."""
+        ...
+
+    def nudge(self, state: CustomerState, kind: str, text: str) -> CustomerState:
+        """A facilitator's nudge: ``goal`` (swap the hidden goal) or ``environment``."""
+        ...
+
+
+def _registry() -> dict[str, Callable[..., CustomerEngine]]:
+    from .embedded import EmbeddedCustomer
+    from .scripted import ScriptedCustomer
+
+    engines: dict[str, Callable[..., CustomerEngine]] = {"embedded": EmbeddedCustomer,
+                                                         "scripted": ScriptedCustomer}
+    try:
+        from .llm import OpenAICustomer
+    except ImportError:  # the openai client is an optional extra
+        pass
+    else:
+        engines["openai"] = OpenAICustomer
+    try:
+        from .human import HumanCustomer
+    except ImportError:
+        pass
+    else:
+        engines["human"] = HumanCustomer
+    return engines
+
+
+ENGINES: dict[str, Callable[..., CustomerEngine]] = {}
+
+
+def customer_engine(name: str, **options: Any) -> CustomerEngine:
+    if not ENGINES:
+        ENGINES.update(_registry())
+    try:
+        factory = ENGINES[name]
+    except KeyError:
+        raise WorkbenchError(f"no customer engine {name!r}; have {', '.join(ENGINES)}") from None
+    return factory(**options)
