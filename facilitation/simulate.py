@@ -40,9 +40,11 @@ PLAIN: dict[str, list[str]] = {
     "next_steps": ["I'll take care of this today and email you a confirmation within the hour.",
                    "Here's what happens next: I'll update your account now and send you a summary by 5pm."],
 }
-EMPATHETIC_PLAN = [("empathy", "open_question"), ("summary", "policy"), ("options",), ("next_steps",),
-                   ("summary", "next_steps"), ("options", "next_steps")]
-FACTUAL_PLAN = [("summary",), ("policy",), ("options",), ("next_steps",), ("summary", "next_steps")]
+# The moves each policy makes, in order; a move waits for the next message when the
+# customer's patience for length would not take it now, and none is skipped.
+EMPATHETIC = ("empathy", "apology", "open_question", "summary", "policy", "options", "next_steps")
+FACTUAL = ("summary", "policy", "options", "next_steps")
+MOVES_PER_MESSAGE = 2
 DISMISSIVE = ["That's just how it works.", "There's nothing I can do about that.",
               "You'll have to live with it, I'm afraid.", "Is there anything else?", "I can't change that."]
 BLAMING = ["You should have checked your settings before contacting us.",
@@ -54,28 +56,29 @@ JARGON = ["Your tenant's SSO config hit a 502 on the edge proxy, so the webhook 
 RUSHING = ["ok", "done", "checking", "fixed?", "ok anything else"]
 
 
-def _line(drawn: DrawnCard, behaviour: str, rng: random.Random, used: set[str]) -> str:
+def _line(drawn: DrawnCard, behaviour: str, rng: random.Random, used: set[str]) -> str | None:
     bank = [p.line for p in drawn.card.phrase_bank if p.behaviour == behaviour and p.line not in used]
+    if behaviour not in PLAIN:
+        return bank[0] if bank else None
     plain = [p.format(constraint=drawn.card.constraint) for p in PLAIN[behaviour]]
-    choices = bank or [p for p in plain if p not in used] or plain
-    line = choices[0] if bank else rng.choice(choices)
-    used.add(line)
-    return line
+    return bank[0] if bank else rng.choice([p for p in plain if p not in used] or plain)
 
 
-def _planned(plan: Sequence[tuple[str, ...]]) -> Policy:
+def _planned(moves: Sequence[str]) -> Policy:
     def policy(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str], limit: int) -> str:
-        step = plan[min(turn, len(plan) - 1)]
-        lines = [_line(drawn, step[0], rng, used)]
-        for behaviour in step[1:]:  # a second move only if the customer has patience for the length
-            more = _line(drawn, behaviour, rng, used)
-            if len(" ".join([*lines, more]).split()) <= limit:
-                lines.append(more)
-            else:
-                used.discard(more)
+        pending = [b for b in moves if f"@{b}" not in used] or ["summary", "next_steps"]
+        lines: list[str] = []
+        for behaviour in pending:
+            line = _line(drawn, behaviour, rng, used)
+            if line is None:
+                used.add(f"@{behaviour}")  # the card has no line of this kind: nothing to say
+                continue
+            if lines and (len(lines) == MOVES_PER_MESSAGE or len(" ".join([*lines, line]).split()) > limit):
+                break
+            lines.append(line)
+            used.update((line, f"@{behaviour}"))
         return " ".join(lines)
     return policy
-
 
 
 def _canned(lines: Sequence[str]) -> Policy:
@@ -92,8 +95,8 @@ def _wrong_facts(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str]
 
 
 POLICIES: dict[str, Policy] = {
-    "empathetic": _planned(EMPATHETIC_PLAN),
-    "factual": _planned(FACTUAL_PLAN),
+    "empathetic": _planned(EMPATHETIC),
+    "factual": _planned(FACTUAL),
     "dismissive": _canned(DISMISSIVE),
     "blaming": _canned(BLAMING),
     "jargon": _canned(JARGON),

@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Row, insert, select, update
 from .cards import DrawnCard
 from .clock import Clock, utc
 from .coaching import Coaching
-from .customer_turns import CustomerTurns
 from .conversation import Conversation
+from .customer_turns import CustomerTurns
 from .errors import NotFound
 from .library import Library
 from .observations import Observations

@@ -120,7 +120,21 @@ RULES: tuple[Rule, ...] = (
           r"what happens next|the plan is|once (?:that|this|it|you)[^.?!]{0,60}(?:I|we|you)(?:'ll| will))", 0.8,
           "lays out what happens next"),
     _rule("next_steps", r"\byou(?:'ll| will| should) (?:receive|get|see|hear)\b", 0.6, "tells the customer what to expect"),
+    _rule("next_steps", r"^(?:please )?(?:click|open|go to|tap|look at|select|type|start|let'?s (?:find|run|"
+          r"move|start|do|go|check)|step one|first,? (?:click|open|go))\b|\btell me (?:when|what) you (?:see|get)|"
+          r"\bsend me (?:a line|a message|the)", 0.6, "walks the customer through the next step"),
+    _rule("next_steps", r"\b(?:I'?ve|I have|we'?ve|we have) (?:just )?(?:marked|logged|merged|assigned|refunded|"
+          r"sent|removed|requested|escalated|raised|booked|cleared|flagged|scheduled|cancelled|canceled|reset|"
+          r"restored|unlocked|updated)\b|^(?:done|emailing|checking|sending|refunding)\b|\bnext (?:status )?"
+          r"update\b|\bI'?ll (?:request|fire|reply|wait|be back|let you know|talk you through|schedule|run|test|"
+          r"investigate|make sure|add|move)\b", 0.55, "says what has been done or will be done"),
+    _rule("options", r"\beither\b[^.?!]{3,80}\bor\b|[^.?!]{8,80}\$[\d,.]+[^.?!]{0,40}, or [^.?!]{0,40}\$[\d,.]+",
+          0.6, "sets two alternatives side by side"),
     # summary / paraphrase
+    _rule("summary", r"^(?:bottom line|short version|the short answer|the honest answer|in short|good news "
+          r"first|confirmed on our side|here'?s what(?:'s| is| still)|from your logs|two (?:separate )?things|"
+          r"think of (?:the|it)|so:)", 0.75, "sums the situation up"),
+    _rule("summary", r"^so (?:when|you'?ve|the|your)\b", 0.6, "restates what happened"),
     _rule("summary", r"\b(?:so|just) to (?:confirm|recap|summari[sz]e|be clear|make sure|check)|"
           r"\bif I (?:understand|have|got|heard) (?:you |this |it |that )?(?:correctly|right)|"
           r"\bwhat I(?:'m| am) hearing|\blet me (?:recap|summari[sz]e|make sure I|check I|repeat)|"
@@ -150,6 +164,16 @@ RULES: tuple[Rule, ...] = (
     _rule("policy", r"\b(?:I|we) (?:can'?t|cannot|can not|am not able to|are not able to|'m unable to|'re unable "
           r"to|am unable to|are unable to|aren'?t able to|'m not allowed to|are not allowed to)\b[^.?!]{0,80}"
           r"\bbecause\b", 0.7, "explains why not"),
+    _rule("policy", r"\b(?:I|we) (?:can'?t|cannot|won'?t|couldn'?t|am not able to)\b[^.?!]{0,90}(?::|;|, "
+          r"because|\. (?:that|it'?s|this) (?:rule|protects|keeps|is what|'s what|is there|'s there|sits with|"
+          r"is handled by|is decided by|goes to))", 0.6,
+          "says what cannot be done, with the reason"),
+    _rule("policy", r"\b(?:wouldn'?t|won'?t|can'?t|isn'?t|aren'?t|doesn'?t)\b[^.?!]{0,70}\bbecause\b|"
+          r"^because\b|\b(?:we|I) (?:don'?t|do not|never) (?:publish|take|share|post|comment|give out|guess)|"
+          r"\bthat (?:rule|protects|keeps your|is exactly what stops)|\bit'?s (?:there|the same protection)|"
+          r"\bunder [A-Z]?\w+ (?:tax |data )?law\b|\bpermanently deleted|\bfixed per plan|"
+          r"\bcommitted for the (?:whole|full) term|\bthe only (?:saving|lasting fix|way)", 0.6,
+          "states a rule and why it exists"),
     # blame and defensiveness
     _rule("blame", r"\byou (?:should(?:'ve| have)|shouldn'?t have|were supposed to|needed to|had to) \w+|"
           r"\byou (?:didn'?t|did not|failed to|forgot to|never) (?:read|check|follow|set|enter|update|"

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 OPEN_START = re.compile(
-    r"^\s*(?:and |so |but |okay,? |ok,? |well,? )?(?:what|how|why|where|when|which|who|whom|whose|"
+    # an optional lead-in clause: "Before I recommend one: what …"
+    r"^\s*(?:[^:,?]{1,40}[:,]\s*)?(?:and |so |but |okay,? |ok,? |well,? )?"
+    r"(?:what|how|why|where|when|which|who|whom|whose|"
     r"tell me|walk me through|talk me through|describe|help me understand|"
     r"(?:could|can|would|will) you (?:tell|describe|explain|walk|talk|share|say|help me understand)|"
     r"(?:can|could|may) I ask (?:what|how|why|where|when|which|who|about)|"
