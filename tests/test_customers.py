@@ -170,3 +170,13 @@ def test_simulate_prints_outcomes_per_card_and_policy() -> None:
     assert all(r["resolved"] + r["escalated"] + r["abandoned"] == r["runs"] == 3 for r in rows)
     text = roleplay("simulate", "--card", BILLING, "--policy", "empathetic", "--runs", "2")
     assert "MOOD BY TURN" in text.stdout and "empathetic" in text.stdout
+
+
+def test_a_peer_playing_the_customer_gets_the_cards_customer_lens(library: Library) -> None:
+    scene = _scene(library)
+    lens = customer_engine("human").lens(scene)
+    card = scene.drawn.card
+    assert lens["fears losing"] == card.customer_lens.fears_losing
+    assert card.customer.name in lens["who"] and lens["open with"] == card.arc.opening[0]
+    assert all(o.need in " ".join(lens["hidden needs (reveal only when the agent earns them)"])
+               for o in card.hidden_objectives)
