@@ -351,6 +351,14 @@ def test_bad_config_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
         OpenAICustomer()
 
 
+def test_unknown_config_keys_are_warned_about(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "openai.toml"
+    config.write_text('model = "m"\nfirst_token_timeuot = 2\n')
+    monkeypatch.setenv("ROLEPLAY_OPENAI_CONFIG", str(config))
+    with pytest.warns(UserWarning, match="first_token_timeuot"):
+        assert OpenAICustomer().settings.first_token_timeout == 3.0
+
+
 def test_a_local_server_gets_a_placeholder_key(server: FakeOpenAI, scene: SceneContext) -> None:
     OpenAICustomer(model="local", base_url=server.url).open(scene).finish()
     assert server.requests[-1].headers["authorization"] == "Bearer not-needed"

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 FALLBACK_ENGINE = "embedded"
 MAX_FAILURES = 2  # failures in a row before the offline customer takes over for the scene
+HANDED_OVER = "the offline customer plays the rest of this scene."
 CUT = "—"  # ends a partial reply that the offline customer continues
 AGENT_TAG = "agent_message"
 TAG = re.compile(r"\[\[[^\[\]\n]{0,40}\]\]")
@@ -143,29 +144,26 @@ class OpenAICustomer:
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         """The model's raw text pieces as they arrive; raises ``LLMFailure`` past a deadline."""
         s = self.settings
-        pieces: queue.SimpleQueue[object] = queue.SimpleQueue()
-        stop = threading.Event()
         request = {"model": s.model, "messages": messages, "stream": True,
                    "temperature": s.temperature, "max_tokens": s.max_tokens}
+        try:
+            client = self.client()
+        except Exception as error:  # a bad URL or a broken install: the room still gets a reply
+            raise LLMFailure(describe(error)) from error
+        pieces: queue.SimpleQueue[object] = queue.SimpleQueue()
+        stop = threading.Event()
         started = time.monotonic()
         # A thread reads the stream so the deadlines hold whatever the socket does.
-        threading.Thread(target=_pump, args=(self.client(), request, pieces, stop), daemon=True).start()
-        deadline, silence = started + s.first_token_timeout, f"did not start answering within " \
-                                                             f"{s.first_token_timeout:g} s"
+        threading.Thread(target=_pump, args=(client, request, pieces, stop), daemon=True).start()
+        deadline = started + s.first_token_timeout
+        silence = f"did not start answering within {s.first_token_timeout:g} s"
         try:
-            while True:
-                try:
-                    item = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    raise LLMFailure(silence) from None
-                if item is _DONE:
-                    return
-                if isinstance(item, BaseException):
-                    raise LLMFailure(describe(item)) from item
+            while (item := _next(pieces, deadline, silence)) is not _DONE:
                 yield str(item)
-                deadline = min(time.monotonic() + s.first_token_timeout, started + s.total_timeout)
-                silence = (f"took longer than {s.total_timeout:g} s" if deadline >= started + s.total_timeout
-                           else f"stalled mid-reply for {s.first_token_timeout:g} s")
+                deadline = time.monotonic() + s.first_token_timeout
+                silence = f"stalled mid-reply for {s.first_token_timeout:g} s"
+                if deadline > started + s.total_timeout:
+                    deadline, silence = started + s.total_timeout, f"took longer than {s.total_timeout:g} s"
         finally:
             stop.set()
 
@@ -178,8 +176,7 @@ class OpenAICustomer:
         """The engine that plays on, and the notice for the room, after a failure."""
         self._failures += 1
         if self._failures >= MAX_FAILURES:
-            return self.offline().name, f"The LLM customer {reason}; the offline customer plays the rest " \
-                                        f"of this scene."
+            return self.offline().name, f"The LLM customer {reason}; {HANDED_OVER}"
         return self.name, f"The LLM customer {reason}; the offline customer continues."
 
     def succeeded(self) -> None:
@@ -202,8 +199,9 @@ class _Reply:
     def chunks(self) -> Iterator[str]:
         screen = Screen()
         shown = False
+        pieces = self.engine.stream(self.messages)
         try:
-            for piece in self.engine.stream(self.messages):
+            for piece in pieces:
                 text = screen.feed(piece)
                 if text:
                     shown = True
@@ -218,7 +216,10 @@ class _Reply:
             if shown:
                 yield CUT + " "
             yield from turn
+            # The offline engine's own state: its judgement equals ours, and its ``said`` is its own.
             self.rescued = replace(turn.state, engine=playing, notice=notice)
+        finally:
+            pieces.close()  # stops the reader when the screen gave up first
 
     def settle(self, text: str) -> CustomerState:
         if self.rescued is not None:
@@ -299,6 +300,17 @@ def tag_outcome(state: CustomerState, tags: Sequence[str]) -> str | None:
 
 
 _DONE = object()
+
+
+def _next(pieces: queue.SimpleQueue[object], deadline: float, silence: str) -> object:
+    """The next piece, ``_DONE``, or ``LLMFailure`` (``silence`` if the deadline passes first)."""
+    try:
+        item = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
+    except queue.Empty:
+        raise LLMFailure(silence) from None
+    if isinstance(item, BaseException):
+        raise LLMFailure(describe(item)) from item
+    return item
 
 
 def _pump(client: OpenAI, request: dict[str, Any], out: queue.SimpleQueue[object],
