@@ -46,3 +46,14 @@ def test_every_command_is_in_the_readme() -> None:
         commands += [f"roleplay {group} {a}" for a in actions] or [f"roleplay {group}"]
     missing = [c for c in commands if c not in readme]
     assert missing == []
+
+
+def test_every_llm_customer_setting_is_documented() -> None:
+    from dataclasses import fields
+
+    from facilitation.customers.llmconfig import CONFIG_VARIABLE, ENVIRONMENT, OpenAISettings
+
+    readme = (ROOT / "README.md").read_text()
+    names = [f"`{f.name}`" for f in fields(OpenAISettings)]
+    variables = [f"`{v}`" for group in ENVIRONMENT.values() for v in group] + [f"`{CONFIG_VARIABLE}`"]
+    assert [n for n in names + variables if n not in readme] == []
