@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .analysis import Analyser
 from .records import Message, Record
-from .scoring import SHOWN, VOICED_INTENSITY, VOICED_SENTIMENT
+from .scoring import VOICED_INTENSITY, VOICED_SENTIMENT
 
 SHORT_ON_TIME = 40  # seconds of act left when an open ending earns a nudge
 ANGRY = 0.6  # intensity from which "frustrated" undersells it
@@ -32,7 +32,7 @@ def next_hint(transcript: Sequence[Message], analyser: Analyser,
     readings = {m.id: analyser.analyse(m.text, "agent") for m in agent_lines[-3:]}
 
     def shows(m: Message, behaviour: str) -> bool:
-        return readings[m.id].behaviours.get(behaviour, 0.0) >= SHOWN
+        return readings[m.id].shows(behaviour)
 
     if last.speaker != "agent":
         mood = analyser.analyse(last.text, "customer")

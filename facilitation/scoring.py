@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 
-from .analysis import Analyser, Analysis
+from .analysis import SHOWN, Analyser, Analysis
 from .cards import Criterion, DrawnCard
 from .records import Message, Note, Record
 from .rubrics import CompetencyArea, Rubric
 
 SCORER_VERSION = "1.0"
-SHOWN = 0.5  # an analyser probability at or above this counts as the behaviour being shown
 FOR_POINTS = 80  # shared equally by the area's "counts for" indicators
 TOOK_PART = 20
 AGAINST_COST, AGAINST_CAP = 15, 45
@@ -212,10 +211,6 @@ def score_scene(scene_id: str, drawn: DrawnCard, rubric: Rubric, transcript: Seq
         messages_scored=len(turns), scored_at=scored_at)
 
 
-def _shows(turn: _Turn, behaviour: str) -> bool:
-    return turn.reading.behaviours.get(behaviour, 0.0) >= SHOWN
-
-
 def _quote(turn: _Turn, behaviour: str) -> str:
     quotes = turn.reading.quotes(turn.message.text, behaviour)
     return quotes[0] if quotes else turn.message.text
@@ -249,13 +244,13 @@ def _missed_opportunities(turns: Sequence[_Turn]) -> list[MissedOpportunity]:
             continue
         mood = customer.reading
         voiced = mood.sentiment <= VOICED_SENTIMENT or mood.intensity >= VOICED_INTENSITY
-        if voiced and not any(_shows(reply, b) for b in ACKNOWLEDGING):
+        if voiced and not any(reply.reading.shows(b) for b in ACKNOWLEDGING):
             missed.append(MissedOpportunity(
                 reply.number, customer.number, customer.message.text,
                 f"The customer voiced a feeling at message {customer.number}; the reply at message "
                 f"{reply.number} did not acknowledge it."))
     agent_turns = [t for t in turns if t.message.speaker == "agent"]
-    if not any(_shows(t, "next_steps") for t in agent_turns):
+    if not any(t.reading.shows("next_steps") for t in agent_turns):
         missed.append(MissedOpportunity(None, None, "", "The scene ended without a clear next step "
                                                         "(who does what by when)."))
     return missed
@@ -268,13 +263,13 @@ def _criterion(criterion: Criterion, area: CompetencyArea, agent_turns: Sequence
     for indicator in area.counts_for:
         b = indicator.behaviour
         seen = [Evidence(b, "for", "analyser", t.number, _quote(t, b), _why(t, b))
-                for t in agent_turns if b and _shows(t, b)] + (ticks.get(b or "", []))
+                for t in agent_turns if b and t.reading.shows(b)] + (ticks.get(b or "", []))
         (met if seen else not_met).append(indicator.text)
         evidence += seen
     against = [Evidence(ind.behaviour, "against", "analyser", t.number, _quote(t, ind.behaviour),
                         _why(t, ind.behaviour))
                for ind in area.counts_against if ind.behaviour
-               for t in agent_turns if _shows(t, ind.behaviour)]
+               for t in agent_turns if t.reading.shows(ind.behaviour)]
     evidence += against
     earned = round(FOR_POINTS * len(met) / len(area.counts_for))
     lost = min(AGAINST_CAP, AGAINST_COST * len(against))
@@ -300,12 +295,12 @@ def _moments(agent_turns: Sequence[_Turn]) -> list[Moment]:
     firsts: set[str] = set()
     for t in agent_turns:
         for b in ("empathy", "apology", "summary", "open_question", "options", "next_steps", "reassurance"):
-            if b not in firsts and _shows(t, b):
+            if b not in firsts and t.reading.shows(b):
                 firsts.add(b)
                 moments.append(Moment(t.number, "highlight", b, f"{HIGHLIGHT_NAMES[b]} at message {t.number}",
                                       _quote(t, b)))
         for b in WATCH_OUTS:
-            if _shows(t, b):
+            if t.reading.shows(b):
                 moments.append(Moment(t.number, "watch-out", b, f"{HIGHLIGHT_NAMES[b]} at message {t.number}",
                                       _quote(t, b)))
     return moments
@@ -357,7 +352,7 @@ def _agreements(rubric: Rubric, agent_turns: Sequence[_Turn], ticks: dict[str, l
     for item in rubric.checklist:
         if item.kind != "tick" or item.behaviour is None:
             continue
-        found = [t.number for t in agent_turns if _shows(t, item.behaviour)]
+        found = [t.number for t in agent_turns if t.reading.shows(item.behaviour)]
         ticked = {e.source.removeprefix("observer ") for e in ticks.get(item.behaviour, [])}
         out.append(Agreement(item.id, item.behaviour, bool(found), found,
                              {o: o in ticked for o in observers}))
@@ -365,5 +360,5 @@ def _agreements(rubric: Rubric, agent_turns: Sequence[_Turn], ticks: dict[str, l
 
 
 def _success(text: str, signals: Sequence[str], agent_turns: Sequence[_Turn]) -> SuccessCheck:
-    found = sorted({t.number for t in agent_turns for b in signals if _shows(t, b)})
+    found = sorted({t.number for t in agent_turns for b in signals if t.reading.shows(b)})
     return SuccessCheck(text, bool(found), found)  # any one of its signals shows it

@@ -1,5 +1,5 @@
 """Behaviour analysis of agent messages and sentiment of customer messages, offline."""
 
-from .analyser import Analyser, Analysis
+from .analyser import SHOWN, Analyser, Analysis
 
-__all__ = ["Analyser", "Analysis"]
+__all__ = ["SHOWN", "Analyser", "Analysis"]

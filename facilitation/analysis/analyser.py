@@ -33,6 +33,9 @@ DEFAULT_MAX_WORDS = 90
 LEARNED_THRESHOLDS = {"empathy": 0.6, "suggestion": 0.7, "reassurance": 0.6, "summary": 0.85}
 _STRAIGHT_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
+# A probability at or above this counts as the behaviour being shown: for scoring, hints and
+# the customers alike.
+SHOWN = 0.5
 
 @dataclass(frozen=True)
 class Analysis:
@@ -45,8 +48,12 @@ class Analysis:
     readability: float | None = None
     reasons: dict[str, list[str]] = field(default_factory=dict)
 
-    def shows(self, behaviour: str, threshold: float = 0.5) -> bool:
+    def shows(self, behaviour: str, threshold: float = SHOWN) -> bool:
         return self.behaviours.get(behaviour, 0.0) >= threshold
+
+    def shown(self, threshold: float = SHOWN) -> set[str]:
+        """The behaviours this message shows."""
+        return {b for b, p in self.behaviours.items() if p >= threshold}
 
     def quotes(self, text: str, behaviour: str) -> list[str]:
         """The words of ``text`` that are the evidence for ``behaviour``."""

@@ -20,7 +20,6 @@ OUTCOMES = ("resolved", "escalated", "abandoned")
 STAGES = ("opening", "complication", "discovery", "resolution")
 CALM_STEP, ANGER_STEP = 0.22, 0.3
 TRUST_UP, TRUST_DOWN = 0.08, 0.15
-SHOWN = 0.5
 # A customer accepts once the practical success criteria are met and they are calm enough;
 # below these they accept only grudgingly (the card's "okay" path) or not at all.
 RESOLVED_MOOD, RESOLVED_TRUST = -0.5, 0.25
@@ -93,7 +92,7 @@ def judge(drawn: DrawnCard, persona: Persona, analyser: Analyser, state: Custome
     """The customer's new state after ``agent_text``; the rules are the persona's data."""
     card = drawn.card
     reading = analyser.analyse(agent_text, "agent")
-    shown = {b for b, p in reading.behaviours.items() if p >= SHOWN}
+    shown = reading.shown()
     calmed = tuple(r.behaviour for r in persona.calmed_by if r.behaviour in shown)
     angered = tuple(r.behaviour for r in persona.angered_by if r.behaviour in shown)
     if "policy" in angered and ({"empathy", "apology"} & set(state.signals) | {"empathy", "apology"} & shown):
