@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
 from .analysis import Analyser
+from .cards import DrawnCard
 from .clock import utc
 from .errors import NotFound
 from .hints import Hint, next_hint
@@ -45,26 +47,24 @@ class PersonProgress(Record):
 
 
 class Coaching(SceneBase):
-    _paths: dict[str, TrainingPath] | None = None
 
     # -- scoring ------------------------------------------------------------------------
 
     def score(self, scene_id: str, *, store: bool = True) -> ScoreCard:
         """Score the scene's current attempt; ``store`` keeps it (progress reads stored scores)."""
         with self.db.read() as conn:
-            row = conn.execute(select(scenes.c.branch_id, scenes.c.card_id)
+            row = conn.execute(select(scenes.c.branch_id, scenes.c.card_id, scenes.c.drawn, scenes.c.seed)
                                .where(scenes.c.id == scene_id)).first()
             if row is None:
                 raise NotFound(f"no scene {scene_id!r}")
             transcript = q.transcript(conn, scene_id, row.branch_id)
             notes = q.live_notes(conn, scene_id)
             agent = next((p for p, role in self._roles(conn, scene_id).items() if role == "agent"), None)
-        drawn = self.library.card(row.card_id).with_values(self.scene_state(scene_id).values)
+        drawn = self._drawn(row.card_id, row.drawn, row.seed)
         rubric = self.library.rubric(drawn.card.rubric)
-        persona = self.library.personas.get(drawn.card.persona)
         try:
             card = score_scene(scene_id, drawn, rubric, transcript, notes, agent=agent,
-                               analyser=Analyser.for_card(drawn.card, persona), scored_at=self.clock.now())
+                               analyser=self._analyser(drawn), scored_at=self.clock.now())
         except NothingToScore as exc:
             raise InvalidInput(str(exc)) from None
         if store:
@@ -101,11 +101,9 @@ class Coaching(SceneBase):
 
     # -- progress -------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def training_paths(self) -> dict[str, TrainingPath]:
-        if self._paths is None:
-            self._paths = load_training_paths()
-        return self._paths
+        return load_training_paths()
 
     def enrol(self, person: str, path_id: str, started: datetime | None = None) -> None:
         """Put a person on a training path (restarting it if they were on it already)."""
@@ -169,10 +167,13 @@ class Coaching(SceneBase):
         state = self.scene_state(scene_id)
         with self.db.read() as conn:
             transcript = q.transcript(conn, scene_id, state.branch or "")
-        drawn = self.library.card(state.card_id)
-        analyser = Analyser.for_card(drawn, self.library.personas.get(drawn.persona))
         remaining = state.remaining if state.phase == "act" else None
-        return next_hint(transcript, analyser, remaining)
+        return next_hint(transcript, self._analyser(self._drawn(state.card_id, state.values, state.seed)),
+                         remaining)
+
+    def _analyser(self, drawn: DrawnCard) -> Analyser:
+        """The analyser tuned to the scene's card terms and its persona's patience for length."""
+        return Analyser.for_card(drawn.card, self.library.personas.get(drawn.card.persona))
 
 
 

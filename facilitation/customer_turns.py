@@ -7,37 +7,45 @@ left, and the mood trajectory survives for the debrief and reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import cached_property
 
 from sqlalchemy import select
 
 from .customers import CustomerEngine, CustomerState, SceneContext, customer_engine
+from .records import Message, SceneState
 from .scenebase import InvalidInput, SceneBase
 from .store import queries as q
-from .store.schema import events, scenes
+from .store.schema import events
 
 NUDGES_FOR_CUSTOMER = ("goal", "environment")  # a cue card is for the agent only
 
 
 class CustomerTurns(SceneBase):
-    _engines: dict[str, CustomerEngine]
+    @cached_property
+    def _engines(self) -> dict[str, CustomerEngine]:
+        return {}  # one engine per name and workbench: an LLM client keeps its connections
 
     def _engine(self, name: str) -> CustomerEngine:
-        engines = self.__dict__.setdefault("_engines", {})
-        if name not in engines:  # one per workbench: an LLM client keeps its connections
-            engines[name] = customer_engine(name)
-        return engines[name]
+        if name not in self._engines:
+            self._engines[name] = customer_engine(name)
+        return self._engines[name]
 
     def scene_context(self, scene_id: str) -> SceneContext:
-        state = self.scene_state(scene_id)
-        drawn = self.library.card(state.card_id).with_values(state.values, state.seed)
-        return SceneContext.of(drawn, self.library.personas[drawn.card.persona], state.seed)
+        return self._context(self.scene_state(scene_id))
 
-    def customer_state(self, scene_id: str) -> CustomerState | None:
-        """The customer's state as the current branch left it (None before it has spoken)."""
+    def _context(self, info: SceneState) -> SceneContext:
+        drawn = self._drawn(info.card_id, info.values, info.seed)
+        return SceneContext.of(drawn, self.library.personas[drawn.card.persona], info.seed)
+
+    def customer_state(self, scene_id: str, transcript: Sequence[Message] | None = None
+                       ) -> CustomerState | None:
+        """The customer's state as the current branch left it (None before it has spoken);
+        pass the branch's ``transcript`` when you have it already."""
+        if transcript is None:
+            transcript = self.transcript(scene_id)
+        shown = {m.id for m in transcript}
         with self.db.read() as conn:
-            branch = conn.execute(select(scenes.c.branch_id).where(scenes.c.id == scene_id)).scalar()
-            shown = {m.id for m in q.transcript(conn, scene_id, branch or "")}
             rows = conn.execute(select(events.c.payload).where(events.c.scene_id == scene_id,
                                                                events.c.kind == "customer")
                                 .order_by(events.c.id.desc()))
@@ -52,10 +60,10 @@ class CustomerTurns(SceneBase):
         info = self.scene_state(scene_id)
         if info.engine == "human":
             raise InvalidInput("a person plays this customer: their messages come from the customer view")
-        scene = self.scene_context(scene_id)
+        scene = self._context(info)
         engine = self._engine(info.engine)
-        state = self.customer_state(scene_id)
         transcript = self.transcript(scene_id)
+        state = self.customer_state(scene_id, transcript)
         if state is not None and state.ended:
             raise InvalidInput(f"the customer has already {state.outcome} this scene")
         if state is not None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
+from .cards import DrawnCard
 from .clock import Clock, SystemClock, utc
 from .errors import NotFound, WorkbenchError
 from .library import Library
@@ -78,6 +79,19 @@ class SceneBase:
         if version is None:
             raise NotFound(f"no scene {scene_id!r}")
         return version
+
+    def drawn_card(self, scene_id: str) -> DrawnCard:
+        """The scene's card as its attempt met it (the same draw as when it was created)."""
+        with self.db.read() as conn:
+            row = conn.execute(select(scenes.c.card_id, scenes.c.seed, scenes.c.drawn)
+                               .where(scenes.c.id == scene_id)).first()
+        if row is None:
+            raise NotFound(f"no scene {scene_id!r}")
+        return self._drawn(row.card_id, row.drawn, row.seed)
+
+    def _drawn(self, card_id: str, values: dict[str, str], seed: int | None) -> DrawnCard:
+        """A card with a scene's stored values: the attempt's draw, never a new one."""
+        return self.library.card(card_id).with_values(dict(values), seed)
 
     def scene_state(self, scene_id: str) -> SceneState:
         with self.db.read() as conn:

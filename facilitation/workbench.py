@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from .cards import DrawnCard
 from .clock import Clock, utc
 from .coaching import Coaching
 from .conversation import Conversation
@@ -147,15 +146,6 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns):
             for person, role in roles.items():
                 conn.execute(insert(scene_roles).values(scene_id=scene_id, person_id=person, role=role))
         return self.scene_state(scene_id)
-
-    def drawn_card(self, scene_id: str) -> DrawnCard:
-        """The scene's card as its attempt met it (the same draw as when it was created)."""
-        with self.db.read() as conn:
-            row = conn.execute(select(scenes.c.card_id, scenes.c.seed, scenes.c.drawn)
-                               .where(scenes.c.id == scene_id)).first()
-        if row is None:
-            raise NotFound(f"no scene {scene_id!r}")
-        return self.library.card(row.card_id).with_values(dict(row.drawn), row.seed)
 
     def scenes(self, session_id: str) -> list[SceneState]:
         with self.db.read() as conn:
