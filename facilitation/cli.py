@@ -15,12 +15,19 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from . import __version__
 from .cardtext import card_text, persona_text, progress_text, rubric_text, scene_text, score_text, table
 from .errors import WorkbenchError
 from .library import Library, validate_files
 from .vocabulary import CATEGORIES, CATEGORY_TITLES, CHANNELS, DIFFICULTIES
+
+if TYPE_CHECKING:  # the store and its imports load only for the commands that use it
+    from .progress import TrainingPath
+    from .workbench import Workbench
+
+T = TypeVar("T")
 
 CARD_COLUMNS = ("id", "title", "category", "difficulty", "persona", "channel", "skill")
 
@@ -132,60 +139,51 @@ def init_store(args: argparse.Namespace) -> int:
     return 0
 
 
-def scene_run(args: argparse.Namespace) -> int:
-    from .headless import read_agent_lines, run_scene
+def _in_store(db: str | None, use: Callable[[Workbench], T]) -> T:
+    """Open the store, do one thing with it, and close it whatever happens."""
     from .workbench import Workbench
 
-    lines = read_agent_lines(args.agent_lines)
-    wb = Workbench.open(args.db)
+    wb = Workbench.open(db)
     try:
-        scene_id = run_scene(wb, args.card, lines, seed=args.seed, engine=args.engine, agent=args.agent)
-        record = wb.scene_record(scene_id)
+        return use(wb)
     finally:
         wb.close()
+
+
+def _show(args: argparse.Namespace, data: dict, render: Callable[[dict], str]) -> int:
     if args.format == "json":
-        _print_json(record)
+        _print_json(data)
     else:
-        print(scene_text(record))
+        print(render(data))
     return 0
+
+
+def scene_run(args: argparse.Namespace) -> int:
+    from .headless import read_agent_lines, run_scene
+
+    lines = read_agent_lines(args.agent_lines)
+
+    def play(wb: Workbench) -> dict:
+        scene_id = run_scene(wb, args.card, lines, seed=args.seed, engine=args.engine, agent=args.agent)
+        return wb.scene_record(scene_id)
+
+    return _show(args, _in_store(args.db, play), scene_text)
 
 
 def scene_score(args: argparse.Namespace) -> int:
-    from .workbench import Workbench
-
-    wb = Workbench.open(args.db)
-    try:
-        card = wb.score(args.scene).to_dict()
-    finally:
-        wb.close()
-    if args.format == "json":
-        _print_json(card)
-    else:
-        print(score_text(card))
-    return 0
+    return _show(args, _in_store(args.db, lambda wb: wb.score(args.scene).to_dict()), score_text)
 
 
 # -- progress -----------------------------------------------------------------------
 
 def progress(args: argparse.Namespace) -> int:
-    from .workbench import Workbench
-
-    wb = Workbench.open(args.db)
-    try:
-        report = wb.progress(args.person, threshold=args.threshold, window=args.window)
-    finally:
-        wb.close()
-    if args.format == "json":
-        _print_json(report.to_dict())
-    else:
-        print(progress_text(report.to_dict()))
-    return 0
+    report = _in_store(args.db, lambda wb: wb.progress(args.person, threshold=args.threshold,
+                                                       window=args.window))
+    return _show(args, report.to_dict(), progress_text)
 
 
 def people_enrol(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
-
-    from .workbench import Workbench
 
     started = None
     if args.started:
@@ -193,12 +191,11 @@ def people_enrol(args: argparse.Namespace) -> int:
             started = datetime.strptime(args.started, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
             raise WorkbenchError(f"--started {args.started!r}: give a date as YYYY-MM-DD") from None
-    wb = Workbench.open(args.db)
-    try:
+    def enrol(wb: Workbench) -> TrainingPath:
         wb.enrol(args.person, args.path, started)
-        path = wb.training_paths[args.path]
-    finally:
-        wb.close()
+        return wb.training_paths[args.path]
+
+    path = _in_store(args.db, enrol)
     print(f"{args.person} is on '{path.title}': {path.scenes} scenes over {len(path.weeks)} weeks")
     return 0
 
