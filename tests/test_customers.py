@@ -112,6 +112,10 @@ def test_a_swapped_goal_changes_the_next_reply(library: Library) -> None:
                   Message(2, 1, "b", "agent", "Thanks for explaining, I'm looking now.", AT)]
     reply = engine.respond(scene, state, transcript).finish()
     assert "invoice re-issued to our new address" in reply.text
+    transcript += [Message(3, 2, "b", "customer", reply.text, AT),
+                   Message(4, 3, "b", "agent", "Can you tell me more about the new address?", AT)]
+    again = engine.respond(scene, reply.state, transcript).finish()
+    assert "invoice re-issued" not in again.text  # said once, not every turn after
 
 
 def test_the_scene_keeps_the_customers_state_and_a_rewind_goes_back_to_it(wb: Workbench) -> None:

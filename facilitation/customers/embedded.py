@@ -99,12 +99,11 @@ class EmbeddedCustomer:
             closing = [*card.paths.good.customer_lines, *RESOLVED] if happy else \
                 [*card.paths.okay.customer_lines, *GRUDGING]
             return [reaction if reaction in CALMED_LINES else "", pick(closing)]
-        if state.goal and f"goal:{state.goal}" not in used:
-            used.add(f"goal:{state.goal}")
-            return [reaction, NUDGE_GOAL.format(text=state.goal)]
-        if state.environment and f"env:{state.environment}" not in used:
-            used.add(f"env:{state.environment}")
-            return [reaction, NUDGE_ENVIRONMENT.format(text=state.environment)]
+        nudges = [NUDGE_GOAL.format(text=state.goal) if state.goal else "",
+                  NUDGE_ENVIRONMENT.format(text=state.environment) if state.environment else ""]
+        unsaid = [line for line in nudges if line and line not in used]
+        if unsaid:  # voiced once, like every other line
+            return [reaction, unsaid[0]]
         if seen.revealed:
             objective = next(o for o in card.hidden_objectives if o.id == seen.revealed)
             return [reaction, objective.reveal]
