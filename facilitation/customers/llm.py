@@ -49,6 +49,7 @@ FALLBACK_ENGINE = "embedded"
 MAX_FAILURES = 2  # failures in a row before the offline customer takes over for the scene
 HANDED_OVER = "the offline customer plays the rest of this scene."
 CUT = "—"  # ends a partial reply that the offline customer continues
+READER_GRACE = 1.0  # seconds the socket waits past our own deadline, so ours always fires first
 AGENT_TAG = "agent_message"
 TAG = re.compile(r"\[\[[^\[\]\n]{0,40}\]\]")
 END_TAG = re.compile(r"\[\[\s*end\s*:\s*([a-z]+)\s*\]\]", re.IGNORECASE)
@@ -135,7 +136,9 @@ class OpenAICustomer:
             import openai
 
             s = self.settings
-            timeout = openai.Timeout(connect=s.connect_timeout, read=s.first_token_timeout,
+            # Our own deadlines in ``stream`` name the failure for the room; the socket's read
+            # timeout only reaps the reader thread afterwards, so it must never fire first.
+            timeout = openai.Timeout(connect=s.connect_timeout, read=s.first_token_timeout + READER_GRACE,
                                      write=s.connect_timeout, pool=s.connect_timeout)
             self._client = openai.OpenAI(api_key=s.api_key, base_url=s.base_url, timeout=timeout,
                                          max_retries=s.max_retries)
