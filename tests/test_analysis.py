@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from facilitation.analysis import Analyser
@@ -168,3 +170,52 @@ def test_static_model_tokenises_like_bert_wordpiece() -> None:
     ids, starts = model.token_ids("Café refunds: don't panic!")
     assert [vocab[i] for i in ids] == ["cafe", "ref", "##unds", ":", "don", "'", "t", "panic", "!"]
     assert starts[:3] == [0, 5, 5]
+
+
+VADER_EDGE_CASES = [
+    "I am not happy at all with this.",
+    "It was never so good, honestly.",
+    "Without a doubt the worst help desk I know.",
+    "The app is kind of okay but the billing is NOT fine!",
+    "no no no, I said it does not work",
+    "Good", "Not bad", "least helpful answer ever", "at least it is not terrible",
+    "You guys are the shit, thanks :)", "It's a bit of a bad ass feature, sort of great.",
+    "Honestly I'd never have thought this would be so great, it kinda rocks",
+]
+
+
+@pytest.mark.parametrize("text", VADER_EDGE_CASES)
+def test_windowed_vader_scores_exactly_as_vader_does(text: str) -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from facilitation.analysis.sentiment import _vader
+
+    assert _vader().polarity_scores(text) == SentimentIntensityAnalyzer().polarity_scores(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm sorry, my friend. It'll get better for you, I promise, and I'll call you tomorrow at nine.",
+    "Your reconciliation job failed because the SAML assertion expired; re-authenticate via the IdP.",
+    "Thanks! I can refund the fee or credit next month's invoice — which would you prefer, Ms. O'Neil?",
+])
+def test_readability_is_textstats_flesch_reading_ease(text: str) -> None:
+    import textstat
+
+    from facilitation.analysis.readability import flesch_reading_ease
+
+    assert flesch_reading_ease(text) == round(textstat.flesch_reading_ease(text), 1)
+
+
+def test_rules_find_the_same_spans_on_lowered_text_as_case_insensitively() -> None:
+    import yaml
+
+    from facilitation.analysis.patterns import RULES
+
+    folder = Path(__file__).resolve().parents[1] / "facilitation" / "analysis" / "data" / "training"
+    lines = [line for f in folder.glob("*.yaml")
+             for line in yaml.safe_load(f.read_text(encoding="utf-8")).get("examples", [])]
+    lines += [line.upper() for line in lines] + ["İstanbul office: I'm SO sorry, that's FRUSTRATING."]
+    for line in lines:
+        for rule in RULES:
+            expected = [m.span() for m in rule.pattern.finditer(line)]
+            assert [m.span() for m in rule.finditer(line, line.lower())] == expected, (rule.why, line)

@@ -19,6 +19,7 @@ from ..vocabulary import BEHAVIOURS
 from .learned import Reading, read_agent, read_customer
 from .patterns import GENERIC_JARGON, RULES
 from .questions import read_questions
+from .readability import flesch_reading_ease
 from .sentiment import read_sentiment
 
 # How much jargon costs with each persona: the technical user speaks it.
@@ -101,8 +102,9 @@ class Analyser:
             reasons.setdefault(behaviour, []).append(why)
 
         plain = text.translate(_STRAIGHT_QUOTES)  # same length: evidence spans still fit the original
+        lowered = plain.lower()
         for rule in RULES:
-            for m in rule.pattern.finditer(plain):
+            for m in rule.finditer(plain, lowered):
                 fire(rule.behaviour, rule.weight, (m.start(), m.end()), rule.why)
         q = read_questions(text)
         if q.spans:
@@ -124,7 +126,7 @@ class Analyser:
             role=role,
             behaviours={b: round(scores.get(b, 0.0), 3) for b in BEHAVIOURS},
             evidence=evidence, sentiment=mood.sentiment, intensity=mood.intensity, words=words,
-            readability=_readability(text) if words >= 12 else None, reasons=reasons)
+            readability=flesch_reading_ease(text) if words >= 12 else None, reasons=reasons)
 
     def _jargon_and_length(self, text: str, words: int, fire: Any) -> None:
         terms = list(self._jargon.finditer(text))
@@ -162,7 +164,3 @@ def _learned_weight(reading: Reading, threshold: float) -> float:
     return 0.5 + 0.45 * (reading.probability - threshold) / (1 - threshold)
 
 
-def _readability(text: str) -> float:
-    import textstat
-
-    return round(float(textstat.flesch_reading_ease(text)), 1)

