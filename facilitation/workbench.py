@@ -25,6 +25,7 @@ from .errors import NotFound
 from .library import Library
 from .observations import Observations
 from .phases import PhaseMachine
+from .realism import Realism
 from .records import SceneState, SessionInfo, plain
 from .roles import ROLES, rotate
 from .scenebase import (
@@ -50,7 +51,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "person"
 
 
-class Workbench(Conversation, Observations, Coaching, CustomerTurns):
+class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
     @classmethod
     def open(cls, url: str | None = None, *, library: Library | None = None,
              clock: Clock | None = None) -> Workbench:
