@@ -219,3 +219,21 @@ def test_rules_find_the_same_spans_on_lowered_text_as_case_insensitively() -> No
         for rule in RULES:
             expected = [m.span() for m in rule.pattern.finditer(line)]
             assert [m.span() for m in rule.finditer(line, line.lower())] == expected, (rule.why, line)
+
+
+# What a coach counts as asking: a question's form, not just its question mark.
+@pytest.mark.parametrize(("text", "asks", "suggests"), [
+    ("What happened when you told her?", True, False),
+    ("I'm sorry to hear that, do you have family nearby?", True, False),
+    ("How are you feeling about it now?", True, False),
+    ("So the charge went through twice?", False, False),  # a check of what was heard
+    ("You're worried the new manager won't back you?", False, False),
+    ("It sounds like the move has been lonely, right?", False, False),
+    ("Would it be possible to take a day off to rest?", False, True),  # advice put as a question
+    ("Could you perhaps ask your sister to come along?", False, True),
+    ("What about something like a book club?", False, True),
+])
+def test_questions_are_read_by_their_form(text: str, asks: bool, suggests: bool) -> None:
+    analysis = Analyser().analyse(text)
+    assert analysis.shows("question") is asks, analysis.behaviours
+    assert analysis.shows("suggestion") is suggests, analysis.behaviours

@@ -32,6 +32,8 @@ DEFAULT_MAX_WORDS = 90
 # the evaluation set; the heads themselves never saw it). Questions stay with the rules:
 # whether a line asks is a matter of form, which the rules read better.
 LEARNED_THRESHOLDS = {"empathy": 0.6, "suggestion": 0.7, "reassurance": 0.6, "summary": 0.85}
+# "Have you tried…?", "Could you ask…?": a suggestion asked as a question counts as a suggestion.
+ADVICE_WEIGHT = 0.7
 _STRAIGHT_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 # A probability at or above this counts as the behaviour being shown: for scoring, hints and
@@ -117,6 +119,8 @@ class Analyser:
         if q.closed_spans:
             fire("closed_question", q.closed_question, q.closed_spans[0], "asks a yes/no question")
             evidence["closed_question"] = q.closed_spans
+        for span in q.advice_spans:
+            fire("suggestion", ADVICE_WEIGHT, span, "suggests something to try, put as a question")
         for behaviour, reading in read_agent(text).items():
             threshold = LEARNED_THRESHOLDS.get(behaviour)
             if threshold is not None and reading.probability >= threshold:

@@ -4,7 +4,7 @@ message is the asking (a reply whose point is a question, or one that only ends 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 OPEN_START = re.compile(
@@ -23,19 +23,50 @@ CLOSED_START = re.compile(
     r"haven'?t|hasn'?t|any chance|anything else|is there|are there)\b",
     re.IGNORECASE,
 )
-SMALL_TALK = re.compile(r"^\s*(?:hi|hello|hey)?[,! ]*(?:how are you|how'?s it going|how are things|"
-                        r"how can I help|how may I help|what can I do for you|may I help you)\b", re.I)
+# Greetings: asked in form, not to learn about the other person. "How are you feeling about
+# it?" or "how are you coping?" is a real question, so those stay out.
+SMALL_TALK = re.compile(
+    r"^\s*(?:hi|hello|hey)?[,! ]*(?:how are you(?! (?:feeling|coping|holding|managing|handling|finding|"
+    r"getting on|sleeping|doing with))|how'?s it going|how are things|"
+    r"how can I help|how may I help|what can I do for you|may I help you)\b", re.I)
 # Asked as a question, meant as advice ("have you tried…?") or as a check of understanding
 # ("so it's the interview that worries you?"): a coach counts these as the other behaviour.
 ADVICE_QUESTION = re.compile(
-    r"^\s*(?:have you (?:tried|thought (?:about|of)|considered|checked|looked (?:at|into)|asked|talked|"
+    r"^\s*(?:(?:well|ok(?:ay)?|so|and|or|then|hmm),? )?(?:"
+    r"have you (?:ever )?(?:tried|thought (?:about|of)|considered|checked|looked (?:at|into)|asked|talked|"
     r"spoken)|"
-    r"why not|how about|what about (?:trying|asking|talking)|what if you|(?:could|can) you (?:try|ask|talk)|"
-    r"would it help|maybe|perhaps|might I suggest|do you think (?:it would help|you could|maybe))\b",
+    r"why not|how about|what about (?:trying|asking|talking|getting|going|joining|a |an |some |something)|"
+    r"what if you|(?:could|can) you (?:perhaps |maybe |possibly |also )?(?:try|ask|talk|speak|join|reach out|"
+    r"contact|call|spend|schedule|plan|visit|consider)|"
+    r"would it help|(?:would|is) it (?:be )?(?:possible|helpful|a good idea|worth) (?:to|for you|if|trying)|"
+    r"I wonder if you (?:could|can|might)|maybe|perhaps|(?:might|may|can|could) I suggest|"
+    r"do you think (?:it would help|you could|maybe|(?:that )?(?:it|you|\w+ing)[^?]{0,60}\b(?:would|could|"
+    r"might|will) (?:help|benefit|be (?:good|helpful|useful|worth|a good idea))))\b",
     re.IGNORECASE)
 RESTATEMENT_QUESTION = re.compile(
     r"^\s*(?:oh,? |ok(?:ay)?,? |right,? )?so,? (?:you|your|it|that|the|this|they|he|she)\b|"
     r"\b(?:is that (?:correct|right)|did I get that right|am I right|have I got that right)\??\s*$",
+    re.IGNORECASE)
+
+# A sentence that asks has a question's form somewhere: a question word opening a clause, or
+# an auxiliary before its subject ("…, but what do you want?", "Since it's hard, are there
+# things you enjoy?"). Without one, the question mark only lifts the pitch of a statement:
+# "You're growing apart from your best friend?" or "Cheating on you?" checks what was heard,
+# and a coach counts it as reflecting back, not as asking.
+_CLAUSE = (r"(?:^|[,;:(\-]\s*|"
+           r"\b(?:and|but|or|so|then|well|ok|okay|oh|also|now|hi|hello|hey|wow|really|hmm)\s+)")
+_AUX = (r"(?:do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|shall|may|might|am|"
+        r"isn'?t|aren'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|haven'?t|hasn'?t|can'?t|couldn'?t)")
+ASKING_FORM = re.compile(
+    _CLAUSE + r"(?:what|whats|how|where|when|which|who|whom|whose|any|anything|anyone|anybody)\b|\bwhy\b|"
+    r"\b" + _AUX + r"\s+(?:you|u|ya|there|any|anyone|anybody|anything|someone|somebody|something)\b|"
+    + _CLAUSE + _AUX + r"\s+(?:I|we|they|he|she|it|that|this|these|those|your|my|his|her|their|our|the|"
+    r"people|things|everyone|everybody)\b",
+    re.IGNORECASE)
+# A statement with a tag that asks only for a nod: "…, right?", "…, is that true?"
+TAG_CHECK = re.compile(
+    r"(?:,\s*|\s)(?:right|correct|true|huh|eh|is that (?:so|true|right|correct|it)|isn'?t it|"
+    r"does that (?:sound )?(?:right|fair|correct)|correct me if I'?m wrong)\W*$",
     re.IGNORECASE)
 
 
@@ -58,6 +89,7 @@ class QuestionReading:
     spans: list[tuple[int, int]]
     open_spans: list[tuple[int, int]]
     closed_spans: list[tuple[int, int]]
+    advice_spans: list[tuple[int, int]] = field(default_factory=list)  # advice put as a question
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -79,13 +111,24 @@ def _asks(sentence: Sentence) -> bool:
     return last and bool(OPEN_START.match(sentence.text) or CLOSED_START.match(sentence.text))
 
 
+def _really_asks(text: str) -> bool:
+    """Asks to learn something: not small talk, advice or a check of understanding put as a question."""
+    return not (SMALL_TALK.match(text) or ADVICE_QUESTION.match(text) or RESTATEMENT_QUESTION.search(text)
+                or _tagged(text) or not ASKING_FORM.search(text))
+
+
+def _tagged(text: str) -> bool:
+    """A statement of three words or more closed with a tag: "you felt let down, right?"."""
+    m = TAG_CHECK.search(text)
+    return bool(m) and len(text[:m.start()].split()) >= 3
+
+
 def read_questions(text: str) -> QuestionReading:
     parts = sentences(text)
     asked = [s for s in parts if _asks(s)]
     if not asked:
         return QuestionReading(0.0, 0.0, 0.0, [], [], [])
-    real = [s for s in asked if not (SMALL_TALK.match(s.text) or ADVICE_QUESTION.match(s.text)
-                                     or RESTATEMENT_QUESTION.search(s.text))]
+    real = [s for s in asked if _really_asks(s.text)]
     open_q = [s for s in real if OPEN_START.match(s.text)]
     closed_q = [s for s in real if s not in open_q]
     total_words = sum(p.words for p in parts) or 1
@@ -106,4 +149,5 @@ def read_questions(text: str) -> QuestionReading:
         spans=spans,
         open_spans=[(s.start, s.end) for s in open_q],
         closed_spans=[(s.start, s.end) for s in closed_q],
+        advice_spans=[(s.start, s.end) for s in asked if ADVICE_QUESTION.match(s.text)],
     )
