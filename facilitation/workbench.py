@@ -172,7 +172,11 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
         return self._transition(scene_id, "start", by)
 
     def skip(self, scene_id: str, by: str | None = None) -> SceneState:
-        return self._transition(scene_id, "skip", by)
+        """Move on to the next phase; skipping past the debrief ends (and scores) the scene."""
+        state = self._transition(scene_id, "skip", by)
+        if state.phase != "ended" or self._score_if_spoken(scene_id) is None:
+            return state
+        return self.scene_state(scene_id)
 
     def goto(self, scene_id: str, phase: str, by: str | None = None) -> SceneState:
         return self._transition(scene_id, "goto", by, phase=phase)

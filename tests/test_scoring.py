@@ -156,3 +156,11 @@ def test_hints_follow_the_conversation_and_can_be_switched_off(wb: Workbench, cl
     wb.post_message(scene, "customer", "Okay.")
     wb.post_message(scene, "agent", "What matters most to you about the bill?", author="ana")
     assert wb.hint(scene).text == "Time is short — agree who does what by when."
+
+
+def test_moving_on_past_the_debrief_scores_the_scene_like_ending_it(wb: Workbench) -> None:
+    scene = _play(wb, GOOD)
+    for _ in ("rewind", "debrief", "ended"):
+        state = wb.skip(scene, by="fran")
+    assert state.phase == "ended"
+    assert wb.score_card(scene)["overall"] == wb.score(scene, store=False).overall

@@ -1,0 +1,328 @@
+"""The pages of the room, composed from the views: facilitator, observer, human customer and
+projector. Each ``*_app`` function is what its notebook calls; each ``*App`` class is the
+page itself, built on a ``Workbench`` so tests drive it without a kernel or a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from facilitation.customers import SceneContext
+from facilitation.customers.human import HumanCustomer
+from facilitation.records import Changes, Message, SceneState
+
+from .chat import ChatView
+from .common import STYLE, Status, button, escape, guarded
+from .debrief import DebriefBoard, observations_html
+from .launch import AccessDenied, query_params, require_facilitator
+from .nudges import NudgeDeck
+from .observer import ObserverChecklist
+from .phasebar import PhaseBar
+from .projector import ProjectorView
+from .sync import SessionFollower
+from .transcript import RowAction, TranscriptView
+
+if TYPE_CHECKING:
+    from facilitation.workbench import Workbench
+
+ENGINES = (("Embedded (offline)", "embedded"), ("LLM (OpenAI-compatible)", "openai"),
+           ("A person plays the customer", "human"), ("Scripted", "scripted"))
+
+
+class Page(w.VBox):
+    """A page that follows one session; subclasses build the panel for its current scene."""
+
+    def __init__(self, wb: Workbench, session_code: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.wb = wb
+        self.info = wb.session(session_code)
+        self.status = Status()
+        self.header = w.HTML(f"{STYLE}<h2>{escape(self.info.title)} "
+                             f'<small class="rp-code">session {escape(self.info.code)}</small></h2>')
+        self.panel = w.VBox([w.HTML("<p>Waiting for the facilitator to start a scene…</p>")])
+        self.scene: SceneState | None = None
+        self.follower = SessionFollower(wb, self.info.id, on_scene=guarded(self.status)(self.show_scene),
+                                        on_changes=guarded(self.status)(self.changed))
+        self.children = [self.header, self.panel, self.status]
+
+    def show_scene(self, state: SceneState | None) -> None:
+        self.scene = state
+
+    def changed(self, changes: Changes) -> None:
+        """Something was written to the current scene (by this page or another)."""
+
+    def poll(self) -> bool:
+        """One look at the store (tests call this; a served page polls on its own)."""
+        return self.follower.poll()
+
+
+class FacilitatorApp(Page):
+    """Run a session end to end: pick a card and engine, drive the loop, nudge, rewind, debrief."""
+
+    def __init__(self, wb: Workbench, session_code: str, *, by: str | None = None, **kwargs: object) -> None:
+        super().__init__(wb, session_code, **kwargs)
+        self.by = by or self.info.facilitator
+        cards = sorted(wb.library.cards.values(), key=lambda c: (c.category, c.difficulty, c.title))
+        self.card = w.Dropdown(options=[(f"{c.title} · {c.difficulty} · {c.channel}", c.id) for c in cards],
+                               description="Card", layout=w.Layout(width="36em"))
+        self.engine = w.Dropdown(options=ENGINES, value="embedded", description="Customer")
+        self.hints = w.Checkbox(value=True, description="Live hints for the agent")
+        self.new_scene = button("New scene", style="primary")
+        self.new_scene.add_class("rp-new-scene")
+        self.new_scene.on_click(guarded(self.status)(lambda _: self.create_scene()))
+        self.hints.observe(guarded(self.status)(lambda ch: self._set_hints(ch["new"])), "value")
+        self.notes = w.HTML()
+        self.header.value += (f"<p>Observers open <code>observer</code> with <code>?session="
+                              f"{escape(self.info.code)}</code>; the projector page shows the clock.</p>")
+        self.chat: ChatView | None = None
+        self.bar: PhaseBar | None = None
+        self.debrief: DebriefBoard | None = None
+        self.children = [self.header, w.HBox([self.card, self.engine, self.new_scene]), self.hints,
+                         self.panel, self.status]
+        scenes = wb.scenes(self.info.id)
+        if scenes:
+            self.follower.watch(scenes[-1].id)
+
+    def create_scene(self) -> SceneState:
+        state = self.wb.create_scene(self.info.id, self.card.value, engine=self.engine.value)
+        self.wb.set_hints(state.id, self.hints.value, by=self.by)
+        self.follower.watch(state.id)
+        return state
+
+    def show_scene(self, state: SceneState | None) -> None:
+        super().show_scene(state)
+        if state is None:
+            return
+        sid = state.id
+        actions = (RowAction("↺", "agent", guarded(self.status)(self.rewind), "Retry from this line"),
+                   RowAction("⚑", "customer", guarded(self.status)(self.flag), "No real customer says this"))
+        self.chat = ChatView(self.wb, sid, speaker="agent", by=self._agent(state), actions=actions)
+        self.bar = PhaseBar(self.wb, sid, by=self.by, on_change=guarded(self.status)(self._phase_changed))
+        self.debrief = DebriefBoard(self.wb, sid, self.info.participants)
+        restart = button("Restart the act", tooltip="Start over from the first line; this attempt is kept")
+        restart.add_class("rp-restart")
+        restart.on_click(guarded(self.status)(lambda _: self.restart()))
+        card = self.wb.drawn_card(sid).card
+        brief = w.HTML(f'<div class="rp-card"><b>{escape(card.title)}</b> · {escape(card.skill)}<br>'
+                       f"{escape(card.brief)}</div>")
+        tabs = w.Tab([w.HBox([w.VBox([self.chat, restart], layout=w.Layout(width="62%")),
+                              w.VBox([NudgeDeck(self.wb, sid, by=self.by), self.notes],
+                                     layout=w.Layout(width="38%"))]),
+                      self.debrief, RealismForm(self.wb, sid, self._agent(state))])
+        for i, title in enumerate(("Scene", "Debrief", "Realism")):
+            tabs.set_title(i, title)
+        self.panel.children = [brief, self.bar, tabs]
+
+    def changed(self, changes: Changes) -> None:
+        if self.scene is None or self.chat is None or self.bar is None or self.debrief is None:
+            return
+        state = self.wb.tick(self.scene.id)
+        self.bar.show(state)
+        if changes.messages or changes.branches or changes.events:
+            self.chat.refresh()
+        if changes.notes or changes.debrief or state.phase == "ended":
+            self.debrief.refresh()
+        self.notes.value = observations_html(self.wb.notes(self.scene.id))
+
+    def rewind(self, message: Message) -> None:
+        assert self.scene is not None and self.chat is not None
+        self.wb.rewind(self.scene.id, message.id, by=self.by)
+        self.chat.refresh()
+
+    def restart(self) -> None:
+        assert self.scene is not None and self.chat is not None and self.bar is not None
+        self.wb.restart_act(self.scene.id, by=self.by)
+        self.bar.show(self.wb.scene_state(self.scene.id))
+        self.chat.refresh()
+        self.chat.open_act()
+
+    def flag(self, message: Message) -> None:
+        assert self.scene is not None
+        self.wb.flag_line(self.scene.id, self._agent(self.scene), message.id)
+        self.status.ok("Flagged as unrealistic; the card's writers will see it in the library.")
+
+    def _phase_changed(self, state: SceneState) -> None:
+        assert self.chat is not None
+        self.chat.refresh()
+        if state.phase == "act":
+            self.chat.open_act()
+        if state.phase in ("debrief", "ended") and self.debrief is not None:
+            self.debrief.refresh()
+
+    def _set_hints(self, on: bool) -> None:
+        if self.scene is not None:
+            self.wb.set_hints(self.scene.id, on, by=self.by)
+            if self.chat is not None:
+                self.chat.refresh()
+
+    @staticmethod
+    def _agent(state: SceneState) -> str:
+        return next((person for person, role in state.roles.items() if role == "agent"), "agent")
+
+
+class RealismForm(w.VBox):
+    """After the scene the agent rates its realism; customer lines are flagged from the chat (⚑)."""
+
+    def __init__(self, wb: Workbench, scene_id: str, person: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.wb, self.scene_id, self.person = wb, scene_id, person
+        self.status = Status()
+        self.stars = w.ToggleButtons(options=[("★" * n, n) for n in range(1, 6)], value=None,
+                                     description="Realism")
+        self.comment = w.Text(placeholder="What felt real or not (optional)", layout=w.Layout(width="30em"))
+        self.rate = button("Rate", style="primary")
+        self.rate.add_class("rp-rate")
+        self.rate.on_click(guarded(self.status)(lambda _: self.submit()))
+        self.children = [w.HTML(f"<p>{escape(person)}, how real did this customer feel?</p>"),
+                         self.stars, self.comment, self.rate, self.status]
+
+    def submit(self) -> None:
+        if self.stars.value is None:
+            self.status.error("Pick 1 to 5 stars first.")
+            return
+        self.wb.rate_realism(self.scene_id, self.person, self.stars.value, self.comment.value.strip() or None)
+        self.status.ok("Thank you: your rating shows in the library.")
+
+
+class ObserverApp(Page):
+    """An observer's laptop: the conversation to quote from, the checklist, the clock."""
+
+    def __init__(self, wb: Workbench, session_code: str, observer: str, **kwargs: object) -> None:
+        super().__init__(wb, session_code, **kwargs)
+        self.observer = observer
+        self.checklist: ObserverChecklist | None = None
+        self.transcript: TranscriptView | None = None
+        self.bar: PhaseBar | None = None
+        self.header.value += f"<p>Observing as <b>{escape(observer)}</b></p>"
+
+    def show_scene(self, state: SceneState | None) -> None:
+        super().show_scene(state)
+        if state is None:
+            return
+        rubric = self.wb.library.rubric(self.wb.drawn_card(state.id).card.rubric)
+        self.checklist = ObserverChecklist(self.wb, state.id, rubric, self.observer)
+        quote = RowAction("❝", None, guarded(self.status)(self.checklist.quote), "Quote this message")
+        self.transcript = TranscriptView([quote])
+        self.bar = PhaseBar(self.wb, state.id, controls=False)
+        title = escape(self.wb.drawn_card(state.id).card.title)
+        self.panel.children = [w.HTML(f"<h3>{title}</h3>"), self.bar,
+                               w.HBox([w.VBox([self.transcript], layout=w.Layout(width="60%")),
+                                       w.VBox([self.checklist], layout=w.Layout(width="40%"))])]
+
+    def changed(self, changes: Changes) -> None:
+        if self.scene is None or self.transcript is None or self.checklist is None or self.bar is None:
+            return
+        self.bar.show(self.wb.scene_state(self.scene.id))
+        if changes.messages or changes.branches:
+            transcript = self.wb.transcript(self.scene.id)
+            self.transcript.show(transcript)
+            self.checklist.follow(transcript)
+
+
+class CustomerApp(Page):
+    """A peer plays the customer from the card's customer lens."""
+
+    def __init__(self, wb: Workbench, session_code: str, person: str, **kwargs: object) -> None:
+        super().__init__(wb, session_code, **kwargs)
+        self.person = person
+        self.chat: ChatView | None = None
+
+    def show_scene(self, state: SceneState | None) -> None:
+        super().show_scene(state)
+        if state is None:
+            return
+        if state.engine != "human":
+            self.panel.children = [w.HTML("<p>The simulated customer plays this scene; watch the room.</p>")]
+            self.chat = None
+            return
+        scene = SceneContext.of(self.wb.drawn_card(state.id), self.wb.library.personas[
+            self.wb.drawn_card(state.id).card.persona], state.seed)
+        self.chat = ChatView(self.wb, state.id, speaker="customer", by=self.person)
+        self.panel.children = [w.HTML(lens_html(HumanCustomer.lens(scene))), self.chat]
+
+    def changed(self, changes: Changes) -> None:
+        if self.chat is not None:
+            self.chat.refresh()
+
+
+def lens_html(lens: dict[str, object]) -> str:
+    """The customer lens, every field escaped (card text is typed by people too)."""
+    items = []
+    for key, value in lens.items():
+        if isinstance(value, list):
+            shown = "<ul>" + "".join(f"<li>{escape(v)}</li>" for v in value) + "</ul>"
+        else:
+            shown = escape(value)
+        items.append(f"<dt><b>{escape(key)}</b></dt><dd>{shown}</dd>")
+    return f'<div class="rp-card rp-lens"><h3>Your customer lens</h3><dl>{"".join(items)}</dl></div>'
+
+
+class ProjectorApp(Page):
+    def __init__(self, wb: Workbench, session_code: str, **kwargs: object) -> None:
+        super().__init__(wb, session_code, **kwargs)
+        self.view = ProjectorView(wb)
+        self.children = [self.header, self.view, self.status]
+        self.view.show(None)
+
+    def show_scene(self, state: SceneState | None) -> None:
+        super().show_scene(state)
+        self.view.show(state)
+
+    def changed(self, changes: Changes) -> None:
+        if self.scene is not None:
+            self.view.show(self.wb.scene_state(self.scene.id))
+
+
+# -- what the notebooks call --------------------------------------------------------
+
+def _page(build: Callable[[dict[str, str]], w.Widget]) -> w.Widget:
+    """Build a page from the URL; a refusal or a bad code becomes a message, not a traceback."""
+    from facilitation.errors import WorkbenchError
+
+    params = query_params()
+    try:
+        page = build(params)
+    except (WorkbenchError, AccessDenied) as error:
+        return w.HTML(f'{STYLE}<div class="rp-status" role="alert">{escape(error)}</div>')
+    if isinstance(page, Page):
+        page.follower.start()
+    return page
+
+
+def _open(db: str | None) -> Workbench:
+    from facilitation.workbench import Workbench
+
+    return Workbench.open(db)
+
+
+def _session(params: dict[str, str], session: str | None) -> str:
+    code = (params.get("session") or session or "").strip().upper()
+    if not code:
+        raise AccessDenied("Open this page with the session's code, e.g. ?session=K7Q2.")
+    return code
+
+
+def facilitator_app(session: str | None = None, db: str | None = None) -> w.Widget:
+    def build(params: dict[str, str]) -> w.Widget:
+        require_facilitator(params)
+        return FacilitatorApp(_open(db), _session(params, session))
+    return _page(build)
+
+
+def observer_app(session: str | None = None, observer: str | None = None, db: str | None = None) -> w.Widget:
+    def build(params: dict[str, str]) -> w.Widget:
+        return ObserverApp(_open(db), _session(params, session), params.get("name") or observer or "observer")
+    return _page(build)
+
+
+def customer_app(session: str | None = None, person: str | None = None, db: str | None = None) -> w.Widget:
+    def build(params: dict[str, str]) -> w.Widget:
+        return CustomerApp(_open(db), _session(params, session), params.get("name") or person or "customer")
+    return _page(build)
+
+
+def projector_app(session: str | None = None, db: str | None = None) -> w.Widget:
+    return _page(lambda params: ProjectorApp(_open(db), _session(params, session)))

@@ -1,0 +1,92 @@
+"""What every view shares: escaping, a status line, and callbacks that never crash a view.
+
+Anything a person typed (messages, notes, card text) reaches the page only through
+``escape``: ipywidgets' ``HTML`` renders markup, so unescaped text would run in every
+browser in the room. A callback that fails shows one short line in the view's status and
+logs the traceback on the server; the viewer never sees a traceback and the session lives on.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import ipywidgets as w
+
+from facilitation.errors import WorkbenchError
+
+log = logging.getLogger("widgets")
+F = TypeVar("F", bound=Callable[..., Any])
+
+STYLE = """
+<style>
+.rp-msg { padding: 6px 10px; margin: 4px 0; border-radius: 8px; max-width: 46em; white-space: pre-wrap; }
+.rp-agent { background: #e8f0fe; margin-left: 3em; }
+.rp-customer { background: #f1f3f4; margin-right: 3em; }
+.rp-who { font-size: 0.8em; color: #5f6368; }
+.rp-status { color: #b3261e; min-height: 1.2em; }
+.rp-status.rp-ok { color: #1e6b34; }
+.rp-phase { padding: 4px 12px; border-radius: 12px; background: #eee; margin-right: 4px; }
+.rp-phase.rp-now { background: #1a73e8; color: white; font-weight: bold; }
+.rp-phase.rp-over { background: #d93025; color: white; }
+.rp-card { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin: 4px 0; }
+.rp-notice { background: #fff4e5; border-left: 4px solid #f29900; padding: 4px 8px; }
+.rp-big { font-size: 4em; font-weight: bold; }
+</style>
+"""
+
+
+def escape(text: object) -> str:
+    """``text`` as inert HTML: markup a participant typed shows as text and runs nothing."""
+    return html.escape(str(text), quote=True)
+
+
+class Status(w.HTML):
+    """One line under a view: what went wrong, or what was just saved."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(value="", **kwargs)
+        self.add_class("rp-status-line")
+
+    def error(self, message: str) -> None:
+        self.value = f'<div class="rp-status" role="alert">{escape(message)}</div>'
+
+    def ok(self, message: str) -> None:
+        self.value = f'<div class="rp-status rp-ok">{escape(message)}</div>'
+
+    def clear(self) -> None:
+        self.value = ""
+
+
+def guarded(status: Status) -> Callable[[F], F]:
+    """Run a widget callback so that a failure becomes a short line in ``status``.
+
+    A ``WorkbenchError`` is the person's to fix (its message says how); anything else is
+    ours, so it is logged in full on the server and the room gets a one-line apology.
+    """
+
+    def wrap(callback: F) -> F:
+        @functools.wraps(callback)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = callback(*args, **kwargs)
+            except WorkbenchError as error:
+                status.error(str(error))
+            except Exception:
+                log.exception("view callback %s failed", callback.__name__)
+                status.error("Something went wrong there; nothing stored was lost. Try again.")
+            else:
+                return result
+            return None
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+def button(label: str, *, style: str = "", tooltip: str = "", width: str = "auto") -> w.Button:
+    return w.Button(description=label, button_style=style, tooltip=tooltip or label,
+                    layout=w.Layout(width=width))

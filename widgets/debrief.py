@@ -1,0 +1,101 @@
+"""The debrief board: feelings → observations (two strengths, one micro-adjustment) → one
+commitment each, beside the scene's score card, its highlighted moments and what the
+observers quoted. Entries are stored as they are added."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from facilitation.records import DebriefEntry, Note
+
+from .common import Status, button, escape, guarded
+
+if TYPE_CHECKING:
+    from facilitation.workbench import Workbench
+
+LAYERS = {"feeling": "1 · How did that feel?", "strength": "2 · Strengths (two)",
+          "adjustment": "3 · One micro-adjustment", "commitment": "4 · One commitment each"}
+
+
+def score_card_html(card: dict[str, Any] | None) -> str:
+    """The score card as the room reads it: every number beside the evidence behind it."""
+    if card is None:
+        return "<p><i>The score card appears when the scene ends.</i></p>"
+    rows = "".join(
+        f"<tr><td>{escape(c['name'])}</td><td><b>{c['score']}</b></td>"
+        f"<td>{escape(c['level_label'])}</td><td>{'; '.join(escape(q) for q in _quotes(c))}</td></tr>"
+        for c in card["criteria"])
+    moments = "".join(f"<li>{escape(h['text'])}: “{escape(h['quote'])}”</li>" for h in card["highlights"])
+    missed = "".join(f"<li>{escape(m['text'])}</li>" for m in card["missed"])
+    lines = "".join(f"<li>{escape(a['line'])} <small>({escape(a['source'])})</small></li>"
+                    for a in card["alternatives"])
+    return (f'<div class="rp-scorecard"><h3>Score {card["overall"]} / 100</h3>'
+            f"<table><tr><th>Criterion</th><th>Score</th><th>Level</th><th>Evidence</th></tr>{rows}</table>"
+            f"<b>Highlighted moments</b><ul>{moments or '<li>none</li>'}</ul>"
+            f"<b>Missed opportunities</b><ul>{missed or '<li>none</li>'}</ul>"
+            f"<b>Lines to try</b><ul>{lines or '<li>none</li>'}</ul>"
+            f'<small>Scorer {escape(card["scorer_version"])}, rubric {escape(card["rubric_version"])}</small>'
+            "</div>")
+
+
+def _quotes(criterion: dict[str, Any]) -> list[str]:
+    return [e["quote"] for e in criterion.get("evidence", []) if e.get("quote")][:3]
+
+
+def observations_html(notes: Sequence[Note]) -> str:
+    """What the observers recorded, for the observations layer."""
+    items = []
+    for n in notes:
+        if n.kind == "quote":
+            items.append(f"❝{escape(n.text or '')}❞ <small>({escape(n.observer)})</small>")
+        elif n.kind == "tick":
+            items.append(f"✓ {escape(n.item or '')} <small>({escape(n.observer)})</small>")
+        elif n.kind == "marker":
+            items.append(f"tone softened <small>({escape(n.observer)})</small>")
+        elif n.kind == "timer" and n.value is not None:
+            items.append(f"pause {n.value / 1000:.1f} s <small>({escape(n.observer)})</small>")
+        elif n.kind == "note":
+            items.append(f"{escape(n.text or '')} <small>({escape(n.observer)})</small>")
+    listed = "".join(f"<li>{i}</li>" for i in items) or "<li>nothing yet</li>"
+    return f"<b>Observers noted</b><ul>{listed}</ul>"
+
+
+class DebriefBoard(w.VBox):
+    def __init__(self, wb: Workbench, scene_id: str, people: Sequence[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.wb, self.scene_id = wb, scene_id
+        self.status = Status()
+        self.columns = {layer: w.HTML() for layer in LAYERS}
+        self.person = w.Dropdown(options=list(people) or ["room"], description="Who")
+        self.layer = w.Dropdown(options=[(title, layer) for layer, title in LAYERS.items()],
+                                description="Layer")
+        self.text = w.Text(placeholder="What they said", layout=w.Layout(width="30em"))
+        self.add = button("Add", style="primary")
+        self.add.add_class("rp-debrief-add")
+        self.add.on_click(guarded(self.status)(lambda _: self.submit()))
+        self.card = w.HTML()
+        self.observed = w.HTML()
+        board = w.HBox([w.VBox([w.HTML(f"<b>{escape(title)}</b>"), self.columns[layer]],
+                               layout=w.Layout(width="25%")) for layer, title in LAYERS.items()])
+        self.children = [board, w.HBox([self.person, self.layer, self.text, self.add]), self.status,
+                         w.HBox([self.card, self.observed])]
+        self.refresh()
+
+    def submit(self) -> DebriefEntry:
+        entry = self.wb.add_debrief(self.scene_id, self.person.value, self.layer.value, self.text.value)
+        self.text.value = ""
+        self.status.clear()
+        self.refresh()
+        return entry
+
+    def refresh(self) -> None:
+        changes = self.wb.changes_since(self.scene_id, 0)
+        for layer, column in self.columns.items():
+            entries = [e for e in changes.debrief if e.layer == layer]
+            column.value = "".join(f'<div class="rp-card"><b>{escape(e.person)}</b>: {escape(e.text)}</div>'
+                                   for e in entries)
+        self.card.value = score_card_html(self.wb.score_card(self.scene_id))
+        self.observed.value = observations_html(self.wb.notes(self.scene_id))

@@ -1,0 +1,45 @@
+"""What a served page learns from its URL and its server: the session code, the person, and
+whether the viewer holds the facilitator's key.
+
+Under Voilà with preheated kernels the notebook runs before anyone asks for it; reading the
+query string waits for the request (``voila.utils.get_query_string``), so everything slow
+(imports, the library, the store) is done before that point and the page only binds to its
+session after. On a shared network (`roleplay serve --lan`) observers hold a session code;
+pages that change the library or run a session also need the facilitator's key, which
+`roleplay serve` prints for the facilitator only.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from urllib.parse import parse_qs
+
+from facilitation.errors import WorkbenchError
+
+FACILITATOR_KEY_ENV = "ROLEPLAY_FACILITATOR_KEY"
+
+
+class AccessDenied(WorkbenchError):
+    """The page needs something the viewer does not hold (a session code, the facilitator's key)."""
+
+
+def query_params() -> dict[str, str]:
+    """The page's URL parameters under Voilà (waiting for the request when preheated); {} elsewhere."""
+    if not any(name.startswith("VOILA_") for name in os.environ) and "QUERY_STRING" not in os.environ:
+        return {}
+    try:
+        from voila.utils import get_query_string
+
+        query = get_query_string() or ""
+    except Exception:  # not under Voilà after all (JupyterLab, a test kernel)
+        query = os.environ.get("QUERY_STRING", "")
+    return {key: values[-1] for key, values in parse_qs(query).items()}
+
+
+def require_facilitator(params: dict[str, str]) -> None:
+    """Refuse a facilitator page to a viewer without the key, when the server set one."""
+    expected = os.environ.get(FACILITATOR_KEY_ENV)
+    if expected and not hmac.compare_digest(params.get("key", ""), expected):
+        raise AccessDenied("This page is for the facilitator: open it with the link that "
+                           "`roleplay serve` printed.")
