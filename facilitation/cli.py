@@ -287,6 +287,13 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    from .serve import ServeOptions, run
+
+    options = ServeOptions(port=args.port, lan=args.lan, pool_size=args.pool_size, db=args.db)
+    return run(options, demo=args.demo, session=args.session)
+
+
 # -- parser ------------------------------------------------------------------------
 
 def _fmt(parser: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json")) -> None:
@@ -393,6 +400,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(groups, "analyze", analyze,
                  "analyse messages: JSON lines {text, role, context} on stdin, one JSON line out each")
     p.add_argument("--persona", help="weigh jargon for this persona (e.g. confused-new-user)")
+
+    p = _command(groups, "serve", serve, "serve the room's pages (facilitator, observer, projector) on Voilà")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--lan", action="store_true",
+                   help="listen on the network, with an access token and a facilitator key")
+    p.add_argument("--pool-size", type=int, default=1, help="preheated kernels per page (default 1; 0: none)")
+    p.add_argument("--session", metavar="CODE", help="print the pages' links for this session")
+    p.add_argument("--demo", action="store_true", help="create a demo session on the embedded customer")
+    _db(p)
 
     p = _command(groups, "demo", demo, "a tour of the library and a drawn scenario card")
     p.add_argument("--card", default="frustrated-billing-customer")

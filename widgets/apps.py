@@ -278,24 +278,43 @@ class ProjectorApp(Page):
 
 # -- what the notebooks call --------------------------------------------------------
 
-def _page(build: Callable[[dict[str, str]], w.Widget]) -> w.Widget:
-    """Build a page from the URL; a refusal or a bad code becomes a message, not a traceback."""
-    from facilitation.errors import WorkbenchError
+PageBuilder = Callable[["Workbench", dict[str, str]], w.Widget]
 
+
+def _page(db: str | None, build: PageBuilder) -> w.Widget:
+    """Open the store and warm the analyser, then wait for the viewer's URL and build the page.
+
+    Under a preheated Voilà kernel everything before ``query_params`` runs ahead of the
+    request, so the page the viewer waits for is only the binding to their session.
+    A refusal or a bad code becomes one line on the page, not a traceback.
+    """
+    from facilitation.errors import WorkbenchError
+    from facilitation.workbench import Workbench
+
+    try:
+        wb = Workbench.open(db)
+        wb.library.cards  # noqa: B018 - loaded now, before the viewer waits
+        warm_analyser()
+    except WorkbenchError as error:
+        return _refusal(error)
     params = query_params()
     try:
-        page = build(params)
+        page = build(wb, params)
     except (WorkbenchError, AccessDenied) as error:
-        return w.HTML(f'{STYLE}<div class="rp-status" role="alert">{escape(error)}</div>')
+        return _refusal(error)
     if isinstance(page, Page):
         page.follower.start()
     return page
 
 
-def _open(db: str | None) -> Workbench:
-    from facilitation.workbench import Workbench
+def warm_analyser() -> None:
+    from facilitation.analysis import Analyser
 
-    return Workbench.open(db)
+    Analyser().analyse("That sounds frustrating; what happened?", "agent")
+
+
+def _refusal(error: Exception) -> w.Widget:
+    return w.HTML(f'{STYLE}<div class="rp-status" role="alert">{escape(error)}</div>')
 
 
 def _session(params: dict[str, str], session: str | None) -> str:
@@ -306,23 +325,21 @@ def _session(params: dict[str, str], session: str | None) -> str:
 
 
 def facilitator_app(session: str | None = None, db: str | None = None) -> w.Widget:
-    def build(params: dict[str, str]) -> w.Widget:
+    def build(wb: Workbench, params: dict[str, str]) -> w.Widget:
         require_facilitator(params)
-        return FacilitatorApp(_open(db), _session(params, session))
-    return _page(build)
+        return FacilitatorApp(wb, _session(params, session))
+    return _page(db, build)
 
 
 def observer_app(session: str | None = None, observer: str | None = None, db: str | None = None) -> w.Widget:
-    def build(params: dict[str, str]) -> w.Widget:
-        return ObserverApp(_open(db), _session(params, session), params.get("name") or observer or "observer")
-    return _page(build)
+    return _page(db, lambda wb, params: ObserverApp(wb, _session(params, session),
+                                                    params.get("name") or observer or "observer"))
 
 
 def customer_app(session: str | None = None, person: str | None = None, db: str | None = None) -> w.Widget:
-    def build(params: dict[str, str]) -> w.Widget:
-        return CustomerApp(_open(db), _session(params, session), params.get("name") or person or "customer")
-    return _page(build)
+    return _page(db, lambda wb, params: CustomerApp(wb, _session(params, session),
+                                                    params.get("name") or person or "customer"))
 
 
 def projector_app(session: str | None = None, db: str | None = None) -> w.Widget:
-    return _page(lambda params: ProjectorApp(_open(db), _session(params, session)))
+    return _page(db, lambda wb, params: ProjectorApp(wb, _session(params, session)))

@@ -38,7 +38,7 @@ class ChatView(w.VBox):
         self.box = w.Textarea(placeholder=f"Type the {speaker}'s message…", rows=2,
                               layout=w.Layout(width="100%"))
         self.box.add_class("rp-input")
-        self.send = button("Send", style="primary")
+        self.send = button("Send", style="primary", width="6em")
         self.send.add_class("rp-send")
         self.send.on_click(guarded(self.status)(lambda _: self.submit()))
         self.phase = "ready"

@@ -69,7 +69,9 @@ class TranscriptView(w.VBox):
     def _row(self, message: Message, number: int) -> w.Widget:
         text = w.HTML(bubble(message, number))
         buttons = [self._button(a, message) for a in self.actions if a.speaker in (None, message.speaker)]
-        return w.HBox([text, *buttons]) if buttons else text
+        row = w.HBox([text, *buttons]) if buttons else text
+        row.add_class("rp-row")
+        return row
 
     @staticmethod
     def _button(action: RowAction, message: Message) -> w.Button:

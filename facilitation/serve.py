@@ -1,0 +1,160 @@
+"""`roleplay serve`: the room's pages on Voilà, set up for a live session.
+
+Voilà runs as a child process (the core never imports it). The command line is built
+here so that tests and the benchmark start exactly what a facilitator starts:
+
+- bound to 127.0.0.1 unless ``--lan``; on the network an access token is required, and
+  pages that run a session or change the library also need the facilitator's key;
+- preheated kernels (a pool per notebook), so a page opens in seconds, not ten;
+- idle kernels culled, so fifty page loads do not leave fifty kernels behind;
+- tracebacks never sent to viewers.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .library import library_dir
+
+NOTEBOOKS = ("facilitator", "observer", "customer", "projector", "library")
+DEFAULT_PORT = 8866
+CULL_IDLE_SECONDS = 120  # a closed page's kernel goes this long after its last activity
+CULL_INTERVAL_SECONDS = 30
+
+
+def notebooks_dir() -> Path:
+    """The served notebooks: the checkout's ``notebooks/``, else the copy shipped in the wheel."""
+    beside = Path(__file__).resolve().parent.parent / "notebooks"
+    return beside if beside.is_dir() else Path(__file__).resolve().parent / "_library" / "notebooks"
+
+
+@dataclass
+class ServeOptions:
+    port: int = DEFAULT_PORT
+    lan: bool = False
+    pool_size: int = 1
+    cull_idle: int = CULL_IDLE_SECONDS
+    cull_interval: int = CULL_INTERVAL_SECONDS
+    db: str | None = None
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    facilitator_key: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+
+    @property
+    def ip(self) -> str:
+        return "0.0.0.0" if self.lan else "127.0.0.1"
+
+
+def voila_command(options: ServeOptions) -> list[str]:
+    """The Voilà command line for ``options``."""
+    command = [
+        sys.executable, "-m", "voila", str(notebooks_dir()), "--no-browser",
+        f"--port={options.port}", f"--Voila.ip={options.ip}",
+        f"--preheat_kernel={options.pool_size > 0}", f"--pool_size={max(options.pool_size, 0)}",
+        f"--MappingKernelManager.cull_idle_timeout={options.cull_idle}",
+        f"--MappingKernelManager.cull_interval={options.cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    # A token on a shared network; on loopback the machine's own user is the only viewer.
+    command.append(f"--Voila.token={options.token}" if options.lan else "--Voila.token=")
+    return command
+
+
+def voila_environment(options: ServeOptions) -> dict[str, str]:
+    """The environment the kernels inherit: the store, the library, and the facilitator's key."""
+    env = dict(os.environ)
+    if options.db:
+        env["ROLEPLAY_DB"] = options.db
+    env.setdefault("ROLEPLAY_CARDS", str(library_dir("card")))
+    if options.lan:
+        env["ROLEPLAY_FACILITATOR_KEY"] = options.facilitator_key
+    else:
+        env.pop("ROLEPLAY_FACILITATOR_KEY", None)
+    return env
+
+
+def page_urls(options: ServeOptions, session_code: str | None, host: str | None = None) -> dict[str, str]:
+    """Where each person in the room goes; observers' links carry no facilitator key."""
+    host = host or (_lan_address() if options.lan else "127.0.0.1")
+    base = f"http://{host}:{options.port}/voila/render"
+    token = f"&token={options.token}" if options.lan else ""
+    key = f"&key={options.facilitator_key}" if options.lan else ""
+    code = session_code or "CODE"
+    return {
+        "facilitator": f"{base}/facilitator.ipynb?session={code}{key}{token}",
+        "projector": f"{base}/projector.ipynb?session={code}{token}",
+        "observer": f"{base}/observer.ipynb?session={code}&name=YOURNAME{token}",
+        "customer": f"{base}/customer.ipynb?session={code}&name=YOURNAME{token}",
+        "library": f"{base}/library.ipynb" + (f"?key={options.facilitator_key}{token}" if options.lan else ""),
+    }
+
+
+def _lan_address() -> str:
+    """This machine's address on the local network (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return socket.gethostname()
+
+
+DEMO_PEOPLE = ("ana", "ben", "cy")
+
+
+def demo_session(db: str | None) -> str:
+    """A session ready to run on the embedded customer; its join code."""
+    from .workbench import Workbench
+
+    wb = Workbench.open(db)
+    try:
+        info = wb.create_session("Demo session", "facilitator", DEMO_PEOPLE, team="Demo")
+        wb.create_scene(info.id, "frustrated-billing-customer", engine="embedded")
+        return info.code
+    finally:
+        wb.close()
+
+
+def wait_for_port(port: int, timeout: float = 60.0) -> bool:
+    """True once something listens on 127.0.0.1:``port``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def run(options: ServeOptions, *, demo: bool = False, session: str | None = None) -> int:
+    """Start Voilà, print where each person goes, and serve until Ctrl-C."""
+    import subprocess
+
+    code = demo_session(options.db) if demo else session
+    process = subprocess.Popen(voila_command(options), env=voila_environment(options))
+    try:
+        if not wait_for_port(options.port):
+            print(f"roleplay: error: Voilà did not start on port {options.port}", file=sys.stderr)
+            process.terminate()
+            return 1
+        print(f"\nRoleplay Workbench is serving on {options.ip}:{options.port} (Ctrl-C stops it).")
+        if demo:
+            print(f"A demo session is ready: code {code}, customer: embedded (offline).")
+        for page, url in page_urls(options, code).items():
+            print(f"  {page:<12} {url}")
+        if options.lan:
+            print("Give observers their link only: the facilitator and library links carry your key.")
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)

@@ -1,0 +1,134 @@
+"""The room in a real browser: Voilà serving the pages, headless Chromium as the people.
+
+A facilitator starts a scene and sends an agent message; an observer in a second browser
+context sees it, quotes it and ticks "acknowledgment"; the facilitator's page shows the
+note. Typed markup stays text in every view. Screenshots of each view are saved in
+``test-artifacts/`` (``$ROLEPLAY_ARTIFACTS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from facilitation.workbench import Workbench
+
+from .browser import ARTIFACTS, FLAGS, Server, chromium_path, need_browser, start_server
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+LINE = f"{HOSTILE} I'm so sorry, that sounds really frustrating."
+TIMEOUT = 30_000  # ms: a cold kernel on a busy two-core CI machine
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    need_browser()
+    folder = tmp_path_factory.mktemp("browser")
+    yield from start_server(f"sqlite:///{folder / 'room.db'}", folder / "voila.log", pool_size=1)
+
+
+@pytest.fixture(scope="module")
+def browser(server: Server) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path(), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def session(server: Server) -> str:
+    wb = Workbench.open(server.db)
+    info = wb.create_session("Browser practice", "fran", ["ana", "ben", "cy"])
+    wb.create_scene(info.id, "frustrated-billing-customer", seed=5)
+    wb.close()
+    return info.code
+
+
+def _page(browser: Any) -> tuple[Any, list[str]]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return page, dialogs
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_observer_sees_quotes_and_ticks_what_the_facilitator_runs(browser: Any, server: Server,
+                                                                   session: str) -> None:
+    facilitator, fac_dialogs = _page(browser)
+    facilitator.goto(server.url("facilitator", session=session))
+    facilitator.locator(".rp-start").click(timeout=TIMEOUT)
+    facilitator.locator(".rp-countdown[data-phase=brief]").wait_for(timeout=TIMEOUT)
+    facilitator.locator(".rp-skip").click()
+    # the simulated customer opens the act
+    facilitator.locator(".rp-customer").first.wait_for(timeout=TIMEOUT)
+    facilitator.locator(".rp-input textarea").fill(LINE)
+    facilitator.locator(".rp-send").click()
+    agent_line = facilitator.locator(".rp-agent", has_text="sounds really frustrating")
+    agent_line.wait_for(timeout=TIMEOUT)
+    assert HOSTILE in agent_line.inner_text()  # shown as text…
+    facilitator.locator(".rp-customer").nth(1).wait_for(timeout=TIMEOUT)  # …and the customer answered
+
+    observer, obs_dialogs = _page(browser)
+    observer.goto(server.url("observer", session=session, name="ben"))
+    seen = observer.locator(".rp-agent", has_text="sounds really frustrating")
+    seen.wait_for(timeout=TIMEOUT)
+    assert HOSTILE in seen.inner_text()
+    observer.locator(".rp-row", has=seen).locator(".rp-row-action").click()
+    observer.locator(".rp-saved", has_text="Quoted message").wait_for(timeout=TIMEOUT)
+    observer.locator(".rp-tick-acknowledgment").click()
+    observer.locator(".rp-saved", has_text="Ticked acknowledgment").wait_for(timeout=TIMEOUT)
+
+    notes = facilitator.locator("li", has_text="acknowledgment (ben)").first
+    notes.wait_for(timeout=TIMEOUT)
+    assert facilitator.locator("li", has_text="sounds really frustrating").count() >= 1
+    for page in (facilitator, observer):
+        assert page.locator('img[src="x"]').count() == 0  # the typed tag never became an element
+    assert fac_dialogs == obs_dialogs == []
+    _shot(facilitator, "facilitator")
+    _shot(observer, "observer")
+
+
+def test_every_page_opens_and_a_bad_code_gets_a_message_not_a_traceback(browser: Any, server: Server,
+                                                                         session: str) -> None:
+    page, _ = _page(browser)
+    page.goto(server.url("projector", session=session))
+    page.locator(".rp-countdown").wait_for(timeout=TIMEOUT)
+    _shot(page, "projector")
+    page.goto(server.url("customer", session=session, name="cy"))
+    page.get_by_text("The simulated customer plays this scene").wait_for(timeout=TIMEOUT)
+    _shot(page, "customer")
+    page.goto(server.url("library"))
+    page.get_by_text("Draft a card").wait_for(timeout=TIMEOUT)
+    _shot(page, "library")
+    page.goto(server.url("observer", session="ZZZZ", name="ben"))
+    page.locator(".rp-status[role=alert]").wait_for(timeout=TIMEOUT)
+    assert "Traceback" not in page.content()
+    _shot(page, "bad-code")
+
+
+def test_the_countdown_shows_the_servers_time_on_a_laptop_whose_clock_is_off(
+        browser: Any, server: Server, session: str) -> None:
+    wb = Workbench.open(server.db)
+    scene = wb.scenes(wb.session(session).id)[-1].id
+    wb.start(scene)
+    left = wb.scene_state(scene).remaining
+    wb.close()
+    page, _ = _page(browser)
+    # this laptop's clock runs ten minutes fast
+    page.add_init_script("(() => { const skew = 600000; const now = Date.now.bind(Date);"
+                         " Date.now = () => now() + skew; })()")
+    page.goto(server.url("projector", session=session))
+    clock = page.locator(".rp-countdown[data-offset-ms]")
+    clock.wait_for(timeout=TIMEOUT)
+    shown = int(clock.get_attribute("data-remaining") or "-999")
+    assert left is not None and 0 < shown <= left
+    assert abs(int(clock.get_attribute("data-offset-ms") or "0") + 600000) < 5000
