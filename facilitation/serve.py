@@ -90,7 +90,7 @@ def page_urls(options: ServeOptions, session_code: str | None, host: str | None 
         "projector": f"{base}/projector.ipynb?session={code}{token}",
         "observer": f"{base}/observer.ipynb?session={code}&name=YOURNAME{token}",
         "customer": f"{base}/customer.ipynb?session={code}&name=YOURNAME{token}",
-        "library": f"{base}/library.ipynb" + (f"?key={options.facilitator_key}{token}" if options.lan else ""),
+        "library": f"{base}/library.ipynb" + (f"?key={options.facilitator_key}{token}" if key else ""),
     }
 
 
