@@ -102,16 +102,18 @@ class FacilitatorApp(Page):
         self.chat = ChatView(self.wb, sid, speaker="agent", by=self._agent(state), actions=actions)
         self.bar = PhaseBar(self.wb, sid, by=self.by, on_change=guarded(self.status)(self._phase_changed))
         self.debrief = DebriefBoard(self.wb, sid, self.info.participants)
-        restart = button("Restart the act", tooltip="Start over from the first line; this attempt is kept")
+        self.restart_button = restart = button("Restart the act",
+                                               tooltip="Start over from the first line; this attempt is kept")
         restart.add_class("rp-restart")
         restart.on_click(guarded(self.status)(lambda _: self.restart()))
+        self.deck = NudgeDeck(self.wb, sid, by=self.by)
+        self.realism = RealismForm(self.wb, sid, self._agent(state))
         card = self.wb.drawn_card(sid).card
         brief = w.HTML(f'<div class="rp-card"><b>{escape(card.title)}</b> · {escape(card.skill)}<br>'
                        f"{escape(card.brief)}</div>")
         tabs = w.Tab([w.HBox([w.VBox([self.chat, restart], layout=w.Layout(width="62%")),
-                              w.VBox([NudgeDeck(self.wb, sid, by=self.by), self.notes],
-                                     layout=w.Layout(width="38%"))]),
-                      self.debrief, RealismForm(self.wb, sid, self._agent(state))])
+                              w.VBox([self.notes, self.deck], layout=w.Layout(width="38%"))]),
+                      self.debrief, self.realism])
         for i, title in enumerate(("Scene", "Debrief", "Realism")):
             tabs.set_title(i, title)
         self.panel.children = [brief, self.bar, tabs]

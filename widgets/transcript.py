@@ -105,5 +105,5 @@ class AttemptsView(w.HBox):
 
 def _column(title: str, transcript: Sequence[Message]) -> w.Widget:
     rows = "".join(bubble(m, i + 1) for i, m in enumerate(transcript))
-    return w.HTML(f'<div class="rp-attempt"><b>{escape(title)}</b>{rows}</div>',
-                  layout=w.Layout(width="32em", opacity="0.8"))
+    return w.HTML(f'<div class="rp-attempt" style="opacity: .8"><b>{escape(title)}</b>{rows}</div>',
+                  layout=w.Layout(width="32em"))

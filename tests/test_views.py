@@ -1,0 +1,208 @@
+"""The room's views without a browser: widgets driven by .click() and values, as ipywidgets tests
+its own. Two pages on two workbenches stand for two kernels sharing the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from facilitation.library import Library
+from facilitation.workbench import Workbench
+from widgets.apps import FacilitatorApp, ObserverApp, ProjectorApp
+from widgets.common import Status, guarded
+from widgets.launch import AccessDenied, require_facilitator
+
+CARD = "frustrated-billing-customer"
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def room(tmp_path, library: Library) -> Iterator[tuple[FacilitatorApp, ObserverApp]]:
+    url = f"sqlite:///{tmp_path / 'room.db'}"
+    fac_wb, obs_wb = Workbench.open(url, library=library), Workbench.open(url, library=library)
+    info = fac_wb.create_session("Practice", "fran", ["ana", "ben", "cy"])
+    facilitator = FacilitatorApp(fac_wb, info.code)
+    facilitator.card.value = CARD
+    facilitator.create_scene()
+    observer = ObserverApp(obs_wb, info.code, "ben")
+    observer.poll()
+    yield facilitator, observer
+    fac_wb.close()
+    obs_wb.close()
+
+
+def _to_act(facilitator: FacilitatorApp) -> None:
+    facilitator.bar.buttons["start"].click()
+    facilitator.bar.buttons["skip"].click()
+
+
+def _say(facilitator: FacilitatorApp, text: str) -> None:
+    facilitator.chat.box.value = text
+    facilitator.chat.send.click()
+
+
+def test_the_loop_runs_from_the_phase_bar_and_the_customer_opens_the_act(room) -> None:
+    facilitator, _ = room
+    assert facilitator.bar.buttons["pause"].disabled and not facilitator.bar.buttons["start"].disabled
+    facilitator.bar.buttons["start"].click()
+    clock = facilitator.bar.countdown
+    assert clock.phase == "brief" and clock.deadline_ms is not None and not clock.paused
+    facilitator.bar.buttons["pause"].click()
+    assert clock.paused and clock.deadline_ms is None and 0 < clock.remaining_s <= 60
+    facilitator.bar.buttons["resume"].click()
+    facilitator.bar.buttons["extend"].click()
+    assert facilitator.wb.scene_state(facilitator.scene.id).remaining > 60
+    facilitator.bar.buttons["skip"].click()
+    assert clock.phase == "act"
+    assert [m.speaker for m in facilitator.chat.transcript.shown] == ["customer"]
+    assert not facilitator.chat.box.disabled
+
+
+def test_an_agent_message_gets_a_streamed_reply_and_its_pause_is_stored(room) -> None:
+    facilitator, _ = room
+    _to_act(facilitator)
+    _say(facilitator, "I'm so sorry, that sounds really frustrating. What happened?")
+    agent, reply = facilitator.wb.transcript(facilitator.scene.id)[1:]
+    assert agent.pause_ms is not None and agent.pause_ms >= 0
+    assert reply.speaker == "customer" and facilitator.chat.transcript.streaming.value == ""
+    assert facilitator.chat.box.value == ""
+
+
+def test_the_observer_sees_a_new_message_on_the_next_poll_and_quotes_and_ticks_it(room) -> None:
+    facilitator, observer = room
+    _to_act(facilitator)
+    _say(facilitator, f"{HOSTILE} I hear you, that's a lot to deal with.")
+    assert observer.poll()
+    rows = observer.transcript.rows.children
+    agent_row = rows[1]
+    bubble, quote = agent_row.children
+    assert HOSTILE not in bubble.value and "&lt;img src=x onerror=alert(1)&gt;" in bubble.value
+    quote.click()
+    observer.checklist.ticks["acknowledgment"].value = True
+    observer.checklist.softened.click()
+    observer.checklist.note.value = "Good recovery after the <b>charge</b> question"
+    kinds = [(n.kind, n.item) for n in facilitator.wb.notes(facilitator.scene.id)]
+    assert kinds == [("quote", None), ("tick", "acknowledgment"), ("marker", "tone-softened"), ("note", None)]
+    assert observer.checklist.note.value == ""  # saved the moment it was made, ready for the next
+    observer.checklist.ticks["acknowledgment"].value = False
+    assert [n.kind for n in facilitator.wb.notes(facilitator.scene.id)] == ["quote", "marker", "note"]
+    facilitator.poll()
+    shown = facilitator.notes.value
+    assert "&lt;b&gt;charge&lt;/b&gt;" in shown and "<b>charge" not in shown
+
+
+def test_the_observers_pause_timer_stores_the_pause(room) -> None:
+    facilitator, observer = room
+    _to_act(facilitator)
+    observer.poll()
+    observer.checklist.timer.click()
+    observer.checklist.timer.click()
+    (note,) = facilitator.wb.notes(facilitator.scene.id)
+    assert note.kind == "timer" and note.value is not None and note.value >= 0
+
+
+def test_rewind_retries_from_an_agent_line_and_attempts_stand_side_by_side(room) -> None:
+    facilitator, _ = room
+    _to_act(facilitator)
+    _say(facilitator, "Calm down, it's policy.")
+    retry = facilitator.chat.transcript.rows.children[1].children[1]
+    retry.click()
+    assert len(facilitator.wb.branches(facilitator.scene.id)) == 2
+    assert len(facilitator.chat.attempts.children) == 2  # the first attempt beside the retry
+    assert "Calm down" in facilitator.chat.attempts.children[0].value
+    assert [m.speaker for m in facilitator.chat.transcript.shown] == ["customer"]
+
+
+def test_restarting_the_act_keeps_the_abandoned_attempt(room) -> None:
+    facilitator, _ = room
+    _to_act(facilitator)
+    _say(facilitator, "Whatever.")
+    facilitator.restart_button.click()
+    branches = facilitator.wb.branches(facilitator.scene.id)
+    assert [b.reason for b in branches][-1] == "restart"
+    assert "Whatever." in facilitator.chat.attempts.children[0].value
+
+
+def test_a_nudge_is_one_click(room) -> None:
+    facilitator, _ = room
+    _to_act(facilitator)
+    facilitator.deck.children[1].children[1].children[0].click()  # the first goal swap
+    events = facilitator.wb.changes_since(facilitator.scene.id, 0).events
+    assert [e.payload["type"] for e in events if e.kind == "nudge"] == ["goal"]
+
+
+def test_debrief_board_keeps_the_layers_and_shows_the_score_card(room) -> None:
+    facilitator, _ = room
+    _to_act(facilitator)
+    _say(facilitator, "I'm so sorry, that sounds frustrating. I'll email the breakdown by 5pm today.")
+    facilitator.bar.buttons["end"].click()
+    board = facilitator.debrief
+    board.person.value, board.layer.value, board.text.value = "ana", "feeling", f"Nervous {HOSTILE}"
+    board.add.click()
+    assert "Nervous &lt;img" in board.columns["feeling"].value
+    assert "Score" in board.card.value and "Highlighted moments" in board.card.value
+
+
+def test_realism_rating_and_flags_reach_the_library(room) -> None:
+    facilitator, _ = room
+    _to_act(facilitator)
+    flag = facilitator.chat.transcript.rows.children[0].children[1]
+    flag.click()
+    form = facilitator.realism
+    form.rate.click()
+    assert "Pick 1 to 5" in form.status.value
+    form.stars.value = 4
+    form.rate.click()
+    summary = facilitator.wb.card_realism()[CARD]
+    assert summary.mean == 4.0 and len(summary.flagged_lines) == 1
+
+
+def test_a_refused_action_is_one_line_and_the_page_lives_on(room) -> None:
+    facilitator, _ = room
+    facilitator.bar.buttons["start"].click()
+    facilitator.chat.box.value = "Hello?"
+    facilitator.chat.send.disabled = False  # as if a stale page sent it: the façade still refuses
+    facilitator.chat.send.click()
+    assert "messages are taken during act" in facilitator.chat.status.value
+    assert facilitator.chat.box.value == "Hello?"  # nothing typed is lost
+
+
+def test_an_unexpected_failure_shows_no_traceback() -> None:
+    status = Status()
+
+    @guarded(status)
+    def broken() -> None:
+        raise KeyError("internal detail")
+
+    broken()
+    assert "Something went wrong" in status.value and "internal detail" not in status.value
+
+
+def test_the_projector_follows_the_session(room) -> None:
+    facilitator, _ = room
+    projector = ProjectorApp(facilitator.wb, facilitator.info.code)
+    projector.poll()
+    assert "Frustrated Billing" in projector.view.title.value
+    facilitator.bar.buttons["start"].click()
+    projector.poll()
+    assert projector.view.countdown.phase == "brief" and projector.view.countdown.size == "7em"
+
+
+def test_facilitator_pages_need_the_key_when_the_server_set_one(monkeypatch) -> None:
+    monkeypatch.setenv("ROLEPLAY_FACILITATOR_KEY", "s3cret")
+    with pytest.raises(AccessDenied):
+        require_facilitator({"session": "K7Q2"})
+    require_facilitator({"session": "K7Q2", "key": "s3cret"})
+    monkeypatch.delenv("ROLEPLAY_FACILITATOR_KEY")
+    require_facilitator({})
+
+
+def test_the_countdown_answers_the_browsers_clock_question() -> None:
+    from widgets.countdown import Countdown
+
+    clock = Countdown()
+    sent: list[dict] = []
+    clock.send = sent.append  # type: ignore[method-assign]
+    clock._answer_clock(clock, {"type": "clock?", "sent": 1000.0}, [])
+    assert sent[0]["type"] == "clock" and sent[0]["sent"] == 1000.0 and sent[0]["server_ms"] > 1e12
