@@ -57,7 +57,10 @@ def next_hint(transcript: Sequence[Message], analyser: Analyser,
         if shows(mine, "overpromise"):
             return Hint("Promise only what you control — say what you will do and when.",
                         "your last reply promises an outcome", where)
-    if len(agent_lines) >= 2 and not any(shows(m, "question") for m in agent_lines[-2:]):
+    # any real question counts here, even one that closes a longer reply (the "question"
+    # behaviour itself is for a reply whose point is the asking)
+    if len(agent_lines) >= 2 and not any(shows(m, q) for m in agent_lines[-2:]
+                                         for q in ("question", "open_question", "closed_question")):
         return Hint("Ask an open question to learn what matters most to them.",
                     "no question in your last two replies", number)
     if (remaining is not None and remaining <= SHORT_ON_TIME and agent_lines

@@ -237,3 +237,12 @@ def test_questions_are_read_by_their_form(text: str, asks: bool, suggests: bool)
     analysis = Analyser().analyse(text)
     assert analysis.shows("question") is asks, analysis.behaviours
     assert analysis.shows("suggestion") is suggests, analysis.behaviours
+
+
+def test_a_long_reflection_that_ends_on_a_question_is_mostly_the_reflection() -> None:
+    text = ("It sounds like the last few months at work have worn you down and nobody there has noticed "
+            "how much you carry. What would help most this week?")
+    analysis = Analyser().analyse(text)
+    assert not analysis.shows("question"), analysis.behaviours  # the reply's point is the reflection
+    assert analysis.shows("open_question")  # but it does ask, and the hints count that
+    assert Analyser().analyse("That sounds hard. What would help most this week?").shows("question")

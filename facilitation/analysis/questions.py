@@ -137,8 +137,8 @@ def read_questions(text: str) -> QuestionReading:
     share = asking_words / total_words
     ends_on_question = parts[-1] in asked
     lead_words = total_words - asking_words
-    dominance = max(share, 0.9 if ends_on_question and lead_words <= 12 else 0.0,
-                    0.6 if ends_on_question and lead_words <= 25 else 0.0)
+    dominance = max(share, 0.9 if ends_on_question and lead_words <= 10 else 0.0,
+                    0.35 if ends_on_question and lead_words <= 25 else 0.0)
     # only "how are you?" or "have you tried…?": asking in form, not in substance
     question = 0.2 + 0.75 * dominance if real else 0.3
     spans = [(s.start, s.end) for s in asked]
