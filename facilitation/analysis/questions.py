@@ -32,7 +32,8 @@ SMALL_TALK = re.compile(
 # Asked as a question, meant as advice ("have you tried…?") or as a check of understanding
 # ("so it's the interview that worries you?"): a coach counts these as the other behaviour.
 ADVICE_QUESTION = re.compile(
-    r"^\s*(?:(?:well|ok(?:ay)?|so|and|or|then|hmm),? )?(?:"
+    r"^\s*(?:(?:well|ok(?:ay)?|so|and|but|or|then|hmm),? )?(?:"
+    r"are you familiar with|have you (?:ever )?heard (?:of|about)|"
     r"have you (?:ever )?(?:tried|thought (?:about|of)|considered|checked|looked (?:at|into)|asked|talked|"
     r"spoken)|"
     r"why not|how about|what about (?:trying|asking|talking|getting|going|joining|a |an |some |something)|"
@@ -45,7 +46,11 @@ ADVICE_QUESTION = re.compile(
     re.IGNORECASE)
 RESTATEMENT_QUESTION = re.compile(
     r"^\s*(?:oh,? |ok(?:ay)?,? |right,? )?so,? (?:you|your|it|that|the|this|they|he|she)\b|"
-    r"\b(?:is that (?:correct|right)|did I get that right|am I right|have I got that right)\??\s*$",
+    r"\b(?:is that (?:correct|right)|did I get that right|am I right|have I got that right)\??\s*$|"
+    r"\b(?:does|would) (?:that|this|it) (?:sound|seem)(?: \w+){0,3} "
+    r"(?:right|accurate|fair|correct|reasonable|true)|"
+    r"\bis that (?:about |kind of |sort of )?(?:right|accurate|what you(?:'re| are) (?:feeling|saying))|"
+    r"\b(?:do|did) I (?:have|get|understand) (?:that|this|it|you) (?:right|correctly)",
     re.IGNORECASE)
 
 # A sentence that asks has a question's form somewhere: a question word opening a clause, or
@@ -68,6 +73,8 @@ TAG_CHECK = re.compile(
     r"(?:,\s*|\s)(?:right|correct|true|huh|eh|is that (?:so|true|right|correct|it)|isn'?t it|"
     r"does that (?:sound )?(?:right|fair|correct)|correct me if I'?m wrong)\W*$",
     re.IGNORECASE)
+# Asking for agreement with one's own view: "…, don't you think?"
+RHETORICAL = re.compile(r"\b(?:don'?t you (?:think|agree)|wouldn'?t you (?:say|agree))\W*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def _asks(sentence: Sentence) -> bool:
 def _really_asks(text: str) -> bool:
     """Asks to learn something: not small talk, advice or a check of understanding put as a question."""
     return not (SMALL_TALK.match(text) or ADVICE_QUESTION.match(text) or RESTATEMENT_QUESTION.search(text)
-                or _tagged(text) or not ASKING_FORM.search(text))
+                or _tagged(text) or RHETORICAL.search(text) or not ASKING_FORM.search(text))
 
 
 def _tagged(text: str) -> bool:
