@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/roleplay demo
+	$(BIN)/roleplay serve --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

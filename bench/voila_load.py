@@ -1,0 +1,84 @@
+"""Voilà page loads in Chromium: time to an interactive observer view, and kernels left behind.
+
+    python bench/voila_load.py [--loads 50] [--timed 10]
+
+Starts `roleplay serve` as a facilitator would (preheated pool, idle culling; culling set
+short here so the run ends in minutes), opens the observer page in headless Debian
+Chromium, and prints the time from navigation to a clickable checklist. Then it loads the
+page ``--loads`` times, closes every tab, waits one culling interval and counts the
+kernels still alive (the aim: back to the pool size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from facilitation.workbench import Workbench
+from tests.browser import FLAGS, chromium_path, start_server
+
+NOTEBOOKS = 5  # facilitator, observer, customer, projector, library: one pool each
+
+
+def kernels(voila_pid: int) -> int:
+    found = subprocess.run(["pgrep", "-P", str(voila_pid), "-f", "ipykernel"], capture_output=True, text=True)
+    return len(found.stdout.split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--loads", type=int, default=50)
+    parser.add_argument("--timed", type=int, default=10, help="loads timed one at a time")
+    parser.add_argument("--pool-size", type=int, default=1)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = f"sqlite:///{folder}/bench.db"
+        wb = Workbench.open(db)
+        info = wb.create_session("Bench", "fran", ["ana", "ben"])
+        wb.create_scene(info.id, "frustrated-billing-customer", seed=1)
+        wb.close()
+        served = start_server(db, Path(folder) / "voila.log", pool_size=args.pool_size, cull_idle=10,
+                              cull_interval=5)
+        server = next(served)
+        time.sleep(8)  # let the pools fill, as they would before a session starts
+        url = server.url("observer", session=info.code, name="ben")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=FLAGS)
+            times = []
+            for _ in range(args.timed):
+                page = browser.new_page()
+                started = time.perf_counter()
+                page.goto(url)
+                page.locator(".rp-tick-acknowledgment").wait_for(state="visible", timeout=60_000)
+                times.append(time.perf_counter() - started)
+                page.close()
+                time.sleep(1.5)  # the pool refills (Voilà's fill delay is 1 s)
+            median, best, worst = statistics.median(times), min(times), max(times)
+            print(f"time to an interactive observer view over {len(times)} loads: "
+                  f"median {median:.2f} s, best {best:.2f} s, worst {worst:.2f} s")
+            for _ in range(args.loads - args.timed):
+                page = browser.new_page()
+                page.goto(url)
+                page.locator(".rp-tick-acknowledgment").wait_for(state="visible", timeout=120_000)
+                page.close()
+            peak = kernels(server.process.pid)
+            browser.close()
+        time.sleep(10 + 5 + 5)  # idle timeout + one culling interval + slack
+        left = kernels(server.process.pid)
+        print(f"kernels after {args.loads} page loads: {peak} just after the last tab closed, "
+              f"{left} after one culling interval (pool: {args.pool_size} per page × {NOTEBOOKS} pages "
+              f"= {args.pool_size * NOTEBOOKS})")
+        next(served, None)
+
+
+if __name__ == "__main__":
+    main()
