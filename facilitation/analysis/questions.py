@@ -34,8 +34,8 @@ SMALL_TALK = re.compile(
 ADVICE_QUESTION = re.compile(
     r"^\s*(?:(?:well|ok(?:ay)?|so|and|but|or|then|hmm),? )?(?:"
     r"are you familiar with|have you (?:ever )?heard (?:of|about)|"
-    r"have you (?:ever )?(?:tried|thought (?:about|of)|considered|checked|looked (?:at|into)|asked|talked|"
-    r"spoken)|"
+    r"have you (?:guys |all )?(?:ever )?(?:tried|thought (?:about|of)|considered|checked|"
+    r"looked (?:at|into|for)|asked|talked|spoken)|"
     r"why not|how about|what about (?:trying|asking|talking|getting|going|joining|a |an |some |something)|"
     r"what if you|(?:could|can) you (?:perhaps |maybe |possibly |also )?(?:try|ask|talk|speak|join|reach out|"
     r"contact|call|spend|schedule|plan|visit|consider)|"
@@ -50,7 +50,9 @@ RESTATEMENT_QUESTION = re.compile(
     r"\b(?:does|would) (?:that|this|it) (?:sound|seem)(?: \w+){0,3} "
     r"(?:right|accurate|fair|correct|reasonable|true)|"
     r"\bis that (?:about |kind of |sort of )?(?:right|accurate|what you(?:'re| are) (?:feeling|saying))|"
-    r"\b(?:do|did) I (?:have|get|understand) (?:that|this|it|you) (?:right|correctly)",
+    r"\b(?:do|did) I (?:have|get|understand) (?:that|this|it|you) (?:right|correctly)|"
+    r"\b(?:if I (?:understand|heard|have) (?:you |this |that |it )?(?:correctly|right)|what I(?:'m| am) "
+    r"(?:hearing|understanding)|just so I understand|to confirm|I hear you say|are you saying)\b",
     re.IGNORECASE)
 
 # A sentence that asks has a question's form somewhere: a question word opening a clause, or
