@@ -34,8 +34,7 @@ SMALL_TALK = re.compile(
 ADVICE_QUESTION = re.compile(
     r"^\s*(?:(?:well|ok(?:ay)?|so|and|but|or|then|hmm),? )?(?:"
     r"are you familiar with|have you (?:ever )?heard (?:of|about)|"
-    r"have you (?:guys |all )?(?:ever )?(?:tried|thought (?:about|of)|considered|checked|"
-    r"looked (?:at|into|for)|asked|talked|spoken)|"
+    r"have you (?:guys |all )?(?:ever )?(?:tried|thought (?:about|of)|considered|looked (?:at|into|for))|"
     r"why not|how about|what about (?:trying|asking|talking|getting|going|joining|a |an |some |something)|"
     r"what if you|(?:could|can) you (?:perhaps |maybe |possibly |also )?(?:try|ask|talk|speak|join|reach out|"
     r"contact|call|spend|schedule|plan|visit|consider)|"
@@ -44,6 +43,11 @@ ADVICE_QUESTION = re.compile(
     r"do you think (?:it would help|you could|maybe|(?:that )?(?:it|you|\w+ing)[^?]{0,60}\b(?:would|could|"
     r"might|will) (?:help|benefit|be (?:good|helpful|useful|worth|a good idea))))\b",
     re.IGNORECASE)
+# Asking what someone has already done ("Have you talked to your manager?") is a real question
+# that also points at something to do: it counts as both.
+TRIED_QUESTION = re.compile(
+    r"^\s*(?:(?:well|ok(?:ay)?|so|and|but|or|then|hmm),? )?have you (?:guys |all )?"
+    r"(?:already |ever |been able to )?(?:talked|spoken|asked|checked|contacted|reached out|told|gone to|seen a)\b", re.IGNORECASE)
 RESTATEMENT_QUESTION = re.compile(
     r"^\s*(?:oh,? |ok(?:ay)?,? |right,? )?so,? (?:you|your|it|that|the|this|they|he|she)\b|"
     r"\b(?:is that (?:correct|right)|did I get that right|am I right|have I got that right)\??\s*$|"
@@ -158,5 +162,6 @@ def read_questions(text: str) -> QuestionReading:
         spans=spans,
         open_spans=[(s.start, s.end) for s in open_q],
         closed_spans=[(s.start, s.end) for s in closed_q],
-        advice_spans=[(s.start, s.end) for s in asked if ADVICE_QUESTION.match(s.text)],
+        advice_spans=[(s.start, s.end) for s in asked
+                      if ADVICE_QUESTION.match(s.text) or TRIED_QUESTION.match(s.text)],
     )
