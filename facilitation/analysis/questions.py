@@ -47,7 +47,9 @@ ADVICE_QUESTION = re.compile(
 # that also points at something to do: it counts as both.
 TRIED_QUESTION = re.compile(
     r"^\s*(?:(?:well|ok(?:ay)?|so|and|but|or|then|hmm),? )?have you (?:guys |all )?"
-    r"(?:already |ever |been able to )?(?:talked|spoken|asked|checked|contacted|reached out|told|gone to|seen a)\b", re.IGNORECASE)
+    r"(?:already |ever |been able to )?"
+    r"(?:talked|spoken|asked|checked|contacted|reached out|told|gone to|seen a)\b",
+    re.IGNORECASE)
 RESTATEMENT_QUESTION = re.compile(
     r"^\s*(?:oh,? |ok(?:ay)?,? |right,? )?so,? (?:you|your|it|that|the|this|they|he|she)\b|"
     r"\b(?:is that (?:correct|right)|did I get that right|am I right|have I got that right)\??\s*$|"
