@@ -121,11 +121,13 @@ class Analyser:
             evidence["closed_question"] = q.closed_spans
         for span in q.advice_spans:
             fire("suggestion", ADVICE_WEIGHT, span, "suggests something to try, put as a question")
-        asking = {*q.open_spans, *q.closed_spans}
+        # a sentence put as a question that the rules do not read as advice (it asks, greets or
+        # checks understanding) is not advice, however the suggestion head reads its words
+        asking = set(q.spans) - set(q.advice_spans)
         for behaviour, reading in read_agent(text).items():
             threshold = LEARNED_THRESHOLDS.get(behaviour)
             if behaviour == "suggestion" and reading.span in asking:
-                continue  # a line that asks to learn is not advice; advice put as a question is in q
+                continue
             if threshold is not None and reading.probability >= threshold:
                 fire(behaviour, _learned_weight(reading, threshold), reading.span, reading.why)
         self._jargon_and_length(text, words, fire)
