@@ -24,11 +24,11 @@ CLOSED_START = re.compile(
     re.IGNORECASE,
 )
 # Greetings: asked in form, not to learn about the other person. "How are you feeling about
-# it?" or "how are you coping?" is a real question, so those stay out.
+# it?" or "how are you coping?" is a real question, so those stay out, and so is the service
+# opening "How can I help?": it asks what the person needs, which is the point of asking.
 SMALL_TALK = re.compile(
     r"^\s*(?:hi|hello|hey)?[,! ]*(?:how are you(?! (?:feeling|coping|holding|managing|handling|finding|"
-    r"getting on|sleeping|doing with))|how'?s it going|how are things|"
-    r"how can I help|how may I help|what can I do for you|may I help you)\b", re.I)
+    r"getting on|sleeping|doing with))|how'?s it going|how are things)\b", re.I)
 # Asked as a question, meant as advice ("have you tried…?") or as a check of understanding
 # ("so it's the interview that worries you?"): a coach counts these as the other behaviour.
 ADVICE_QUESTION = re.compile(
