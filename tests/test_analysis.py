@@ -246,6 +246,8 @@ def test_a_long_reflection_that_ends_on_a_question_is_mostly_the_reflection() ->
     assert not analysis.shows("question"), analysis.behaviours  # the reply's point is the reflection
     assert analysis.shows("open_question")  # but it does ask, and the hints count that
     assert Analyser().analyse("That sounds hard. What would help most this week?").shows("question")
+    opens = "Do you want to talk about it? Everyone has weeks like this now and then."
+    assert Analyser().analyse(opens).shows("question")  # opens on the question, a short aside after
 
 
 def test_asking_what_they_have_tried_is_a_question_and_a_pointer() -> None:

@@ -148,12 +148,15 @@ def read_questions(text: str) -> QuestionReading:
     closed_q = [s for s in real if s not in open_q]
     total_words = sum(p.words for p in parts) or 1
     asking_words = sum(s.words for s in asked)
-    # A reply whose point is the question: most of its words ask, or it ends on one after little else.
+    # A reply whose point is the question: most of its words ask, it ends on one after little else,
+    # or it opens on one with only a short aside after it.
     share = asking_words / total_words
     ends_on_question = parts[-1] in asked
     lead_words = total_words - asking_words
+    opens_on_question = parts[0] in real
     dominance = max(share, 0.9 if ends_on_question and lead_words <= 10 else 0.0,
-                    0.35 if ends_on_question and lead_words <= 25 else 0.0)
+                    0.35 if ends_on_question and lead_words <= 25 else 0.0,
+                    0.6 if opens_on_question and lead_words <= 14 else 0.0)
     # only "how are you?" or "have you tried…?": asking in form, not in substance
     question = 0.2 + 0.75 * dominance if real else 0.3
     spans = [(s.start, s.end) for s in asked]
