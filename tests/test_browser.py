@@ -129,6 +129,7 @@ def test_the_countdown_shows_the_servers_time_on_a_laptop_whose_clock_is_off(
     page.goto(server.url("projector", session=session))
     clock = page.locator(".rp-countdown[data-offset-ms]")
     clock.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(600)  # a few redraws after the offset arrived
     shown = int(clock.get_attribute("data-remaining") or "-999")
     assert left is not None and 0 < shown <= left
     assert abs(int(clock.get_attribute("data-offset-ms") or "0") + 600000) < 5000

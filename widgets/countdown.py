@@ -40,6 +40,7 @@ function render({ model, el }) {
     if (msg.type === "clock" && typeof msg.sent === "number") {
       offset = msg.server_ms - (msg.sent + Date.now()) / 2;
       el.dataset.offsetMs = String(Math.round(offset));
+      draw();
     }
   });
 
