@@ -32,6 +32,28 @@ def kernels(voila_pid: int) -> int:
     return len(found.stdout.split())
 
 
+def sync_latency(browser: object, url: str, db: str, session_id: str) -> float:
+    """Seconds from a message being stored (another kernel's write) to its text on the page."""
+    wb = Workbench.open(db)
+    scene = wb.scenes(session_id)[-1].id
+    if wb.scene_state(scene).phase == "ready":
+        wb.start(scene)
+        wb.skip(scene)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(url)
+    page.locator(".rp-tick-acknowledgment").wait_for(state="visible", timeout=60_000)
+    delays = []
+    for i in range(5):
+        text = f"sync probe {i} {time.time()}"
+        stored = time.perf_counter()
+        wb.post_message(scene, "agent", text)
+        page.get_by_text(text).wait_for(timeout=30_000)
+        delays.append(time.perf_counter() - stored)
+    page.close()
+    wb.close()
+    return statistics.median(delays)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--loads", type=int, default=50)
@@ -65,6 +87,8 @@ def main() -> None:
             median, best, worst = statistics.median(times), min(times), max(times)
             print(f"time to an interactive observer view over {len(times)} loads: "
                   f"median {median:.2f} s, best {best:.2f} s, worst {worst:.2f} s")
+            latency = sync_latency(browser, url, db, info.id)
+            print(f"a stored message reaches an open observer page in {latency:.2f} s (median of 5)")
             for _ in range(args.loads - args.timed):
                 page = browser.new_page()
                 page.goto(url)
