@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from facilitation.clock import FakeClock
 from facilitation.library import Library
 from facilitation.workbench import Workbench
 from widgets.apps import FacilitatorApp, ObserverApp, ProjectorApp
@@ -18,9 +19,10 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
-def room(tmp_path, library: Library) -> Iterator[tuple[FacilitatorApp, ObserverApp]]:
+def room(tmp_path, library: Library, clock: FakeClock) -> Iterator[tuple[FacilitatorApp, ObserverApp]]:
     url = f"sqlite:///{tmp_path / 'room.db'}"
-    fac_wb, obs_wb = Workbench.open(url, library=library), Workbench.open(url, library=library)
+    fac_wb = Workbench.open(url, library=library, clock=clock)
+    obs_wb = Workbench.open(url, library=library, clock=clock)
     info = fac_wb.create_session("Practice", "fran", ["ana", "ben", "cy"])
     facilitator = FacilitatorApp(fac_wb, info.code)
     facilitator.card.value = CARD
@@ -206,3 +208,13 @@ def test_the_countdown_answers_the_browsers_clock_question() -> None:
     clock.send = sent.append  # type: ignore[method-assign]
     clock._answer_clock(clock, {"type": "clock?", "sent": 1000.0}, [])
     assert sent[0]["type"] == "clock" and sent[0]["sent"] == 1000.0 and sent[0]["server_ms"] > 1e12
+
+
+def test_the_facilitators_page_notes_overtime_while_the_room_is_idle(room, clock: FakeClock) -> None:
+    facilitator, _ = room
+    facilitator.bar.buttons["start"].click()
+    clock.advance(75)
+    facilitator.poll()  # nothing was written, yet the poll notes the overtime…
+    facilitator.poll()  # …and the next one shows it
+    assert facilitator.wb.scene_state(facilitator.scene.id).overtime
+    assert "rp-over" in facilitator.bar.pills.value

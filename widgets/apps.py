@@ -65,6 +65,7 @@ class FacilitatorApp(Page):
     def __init__(self, wb: Workbench, session_code: str, *, by: str | None = None, **kwargs: object) -> None:
         super().__init__(wb, session_code, **kwargs)
         self.by = by or self.info.facilitator
+        self.follower.on_poll = wb.tick  # this kernel advances the clock's record: overtime is noted once
         cards = sorted(wb.library.cards.values(), key=lambda c: (c.category, c.difficulty, c.title))
         self.card = w.Dropdown(options=[(f"{c.title} · {c.difficulty} · {c.channel}", c.id) for c in cards],
                                description="Card", layout=w.Layout(width="36em"))
@@ -121,7 +122,7 @@ class FacilitatorApp(Page):
     def changed(self, changes: Changes) -> None:
         if self.scene is None or self.chat is None or self.bar is None or self.debrief is None:
             return
-        state = self.wb.tick(self.scene.id)
+        state = self.wb.scene_state(self.scene.id)
         self.bar.show(state)
         if changes.messages or changes.branches or changes.events:
             self.chat.refresh()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from facilitation.records import Message
+from facilitation.records import Message, SceneState
 
 from .common import Status, button, escape, guarded
 from .transcript import AttemptsView, RowAction, TranscriptView
@@ -61,11 +61,11 @@ class ChatView(w.VBox):
         self.phase = state.phase
         talking = state.phase in TALKING and not state.paused
         self.box.disabled = self.send.disabled = not talking
-        self._show_customer_notice(transcript)
+        self._show_customer_notice(state, transcript)
         self._show_hint()
 
-    def _show_customer_notice(self, transcript: list[Message]) -> None:
-        if self.speaker != "agent" or self.wb.scene_state(self.scene_id).engine == "human":
+    def _show_customer_notice(self, scene: SceneState, transcript: list[Message]) -> None:
+        if self.speaker != "agent" or scene.engine == "human":
             return
         state = self.wb.customer_state(self.scene_id, transcript)
         notice = state.notice if state is not None else None

@@ -29,9 +29,10 @@ class SessionFollower:
     what was written to it since the last poll."""
 
     def __init__(self, wb: Workbench, session_id: str, *, on_scene: Callable[[SceneState | None], None],
-                 on_changes: Callable[[Changes], None], interval: float = POLL_SECONDS) -> None:
+                 on_changes: Callable[[Changes], None], on_poll: Callable[[str], object] | None = None,
+                 interval: float = POLL_SECONDS) -> None:
         self.wb, self.session_id, self.interval = wb, session_id, interval
-        self.on_scene, self.on_changes = on_scene, on_changes
+        self.on_scene, self.on_changes, self.on_poll = on_scene, on_changes, on_poll
         self.scene_id: str | None = None
         self.version = -1
         self._polls = 0
@@ -45,6 +46,8 @@ class SessionFollower:
         self._polls += 1
         if self.scene_id is None:
             return moved
+        if self.on_poll is not None:
+            self.on_poll(self.scene_id)  # e.g. the facilitator's kernel notes overtime
         if self.wb.scene_version(self.scene_id) == self.version:
             return moved
         changes = self.wb.changes_since(self.scene_id, max(self.version, 0))
