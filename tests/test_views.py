@@ -218,3 +218,11 @@ def test_the_facilitators_page_notes_overtime_while_the_room_is_idle(room, clock
     facilitator.poll()  # …and the next one shows it
     assert facilitator.wb.scene_state(facilitator.scene.id).overtime
     assert "rp-over" in facilitator.bar.pills.value
+
+
+def test_the_library_page_needs_the_facilitators_key_when_the_server_set_one(monkeypatch, tmp_path) -> None:
+    from widgets.library import library_app
+
+    monkeypatch.setenv("ROLEPLAY_FACILITATOR_KEY", "s3cret")
+    page = library_app(f"sqlite:///{tmp_path / 'lib.db'}")
+    assert "for the facilitator" in page.children[0].value

@@ -156,7 +156,13 @@ def library_app(db: str | None = None) -> w.VBox:
 
     ``db`` is a store URL (``None``: $ROLEPLAY_DB or the default file), read for realism ratings.
     """
+    from .launch import AccessDenied, query_params, require_facilitator
+
     wb = Workbench.open(db)
+    try:  # drafting writes card files: on a shared network only the facilitator may
+        require_facilitator(query_params())
+    except AccessDenied as refused:
+        return w.VBox([w.HTML(f'<div class="rp-status" role="alert">{escape(refused)}</div>')])
     browse = LibraryView(wb)
     draft = CardDraft(wb.library)
 
