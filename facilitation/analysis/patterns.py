@@ -119,7 +119,7 @@ RULES: tuple[Rule, ...] = (
     _rule("suggestion", r"\b(?:I(?:'d| would)? (?:suggest|recommend|advise|encourage)|my (?:suggestion|advice)|"
           r"you (?:should|could|might|may) (?:try|want to|consider|think about|start|look|talk|speak|ask|"
           r"reach out|go|take|make|keep|write|check|use|set|turn|switch|clear|update)|"
-          r"(?<!\bI )(?<!\bwe )(?<!\bthey )(?<!\bwill )(?<!\bwould )(?<!\balways )"  # "I try to…" tells what they do
+          r"(?=try |consider )(?<!\bI )(?<!\bwe )(?<!\bthey )(?<!\bwill )(?<!\bwould )(?<!\balways )"  # "I try"
           r"(?:try|consider) (?:to |\w+ing\b)|have you (?:tried|thought about|considered)|"
           r"it (?:might|may|could|would|will) help (?:to|if)|why not|how about|what if you|"
           r"(?:maybe|perhaps) (?:you|try|it would|she|he|they|we)|one thing (?:that|you) (?:could|might|helps?)|"
