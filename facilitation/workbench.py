@@ -174,9 +174,7 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
     def skip(self, scene_id: str, by: str | None = None) -> SceneState:
         """Move on to the next phase; skipping past the debrief ends (and scores) the scene."""
         state = self._transition(scene_id, "skip", by)
-        if state.phase != "ended" or self._score_if_spoken(scene_id) is None:
-            return state
-        return self.scene_state(scene_id)
+        return self._scored(state) if state.phase == "ended" else state
 
     def goto(self, scene_id: str, phase: str, by: str | None = None) -> SceneState:
         return self._transition(scene_id, "goto", by, phase=phase)
@@ -193,10 +191,13 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
 
     def end(self, scene_id: str, by: str | None = None) -> SceneState:
         """End the scene and store its score card, so progress follows every scene played."""
-        state = self._transition(scene_id, "end", by)
-        if self._score_if_spoken(scene_id) is None:
-            return state
-        return self.scene_state(scene_id)
+        return self._scored(self._transition(scene_id, "end", by))
+
+    def _scored(self, ended: SceneState) -> SceneState:
+        """An ended scene with its score card stored (when anyone spoke), as the room now sees it."""
+        if self._score_if_spoken(ended.id) is None:
+            return ended
+        return self.scene_state(ended.id)
 
     def tick(self, scene_id: str) -> SceneState:
         """Note overtime once a deadline has passed; writes nothing when there is nothing to note."""

@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from facilitation.customers import SceneContext
 from facilitation.customers.human import HumanCustomer
 from facilitation.records import Changes, Message, SceneState
 
 from .chat import ChatView
-from .common import STYLE, Status, button, escape, guarded
+from .common import STYLE, Status, button, escape, guarded, refusal
 from .debrief import DebriefBoard, observations_html
 from .launch import AccessDenied, query_params, require_facilitator
 from .nudges import NudgeDeck
@@ -205,13 +204,13 @@ class ObserverApp(Page):
         super().show_scene(state)
         if state is None:
             return
-        rubric = self.wb.library.rubric(self.wb.drawn_card(state.id).card.rubric)
+        card = self.wb.drawn_card(state.id).card
+        rubric = self.wb.library.rubric(card.rubric)
         self.checklist = ObserverChecklist(self.wb, state.id, rubric, self.observer)
         quote = RowAction("❝", None, guarded(self.status)(self.checklist.quote), "Quote this message")
         self.transcript = TranscriptView([quote])
         self.bar = PhaseBar(self.wb, state.id, controls=False)
-        title = escape(self.wb.drawn_card(state.id).card.title)
-        self.panel.children = [w.HTML(f"<h3>{title}</h3>"), self.bar,
+        self.panel.children = [w.HTML(f"<h3>{escape(card.title)}</h3>"), self.bar,
                                w.HBox([w.VBox([self.transcript], layout=w.Layout(width="60%")),
                                        w.VBox([self.checklist], layout=w.Layout(width="40%"))])]
 
@@ -241,8 +240,7 @@ class CustomerApp(Page):
             self.panel.children = [w.HTML("<p>The simulated customer plays this scene; watch the room.</p>")]
             self.chat = None
             return
-        scene = SceneContext.of(self.wb.drawn_card(state.id), self.wb.library.personas[
-            self.wb.drawn_card(state.id).card.persona], state.seed)
+        scene = self.wb.scene_context(state.id)
         self.chat = ChatView(self.wb, state.id, speaker="customer", by=self.person)
         self.panel.children = [w.HTML(lens_html(HumanCustomer.lens(scene))), self.chat]
 
@@ -299,12 +297,12 @@ def _page(db: str | None, build: PageBuilder) -> w.Widget:
         wb.library.cards  # noqa: B018 - loaded now, before the viewer waits
         warm_analyser()
     except WorkbenchError as error:
-        return _refusal(error)
+        return refusal(error)
     params = query_params()
     try:
         page = build(wb, params)
     except (WorkbenchError, AccessDenied) as error:
-        return _refusal(error)
+        return refusal(error)
     if isinstance(page, Page):
         page.follower.start()
     return page
@@ -314,10 +312,6 @@ def warm_analyser() -> None:
     from facilitation.analysis import Analyser
 
     Analyser().analyse("That sounds frustrating; what happened?", "agent")
-
-
-def _refusal(error: Exception) -> w.Widget:
-    return w.HTML(f'{STYLE}<div class="rp-status" role="alert">{escape(error)}</div>')
 
 
 def _session(params: dict[str, str], session: str | None) -> str:

@@ -87,6 +87,11 @@ def guarded(status: Status) -> Callable[[F], F]:
     return wrap
 
 
+def refusal(error: object) -> w.HTML:
+    """A page that will not open (no code, no key, a bad code): one escaped line, no traceback."""
+    return w.HTML(f'{STYLE}<div class="rp-status" role="alert">{escape(error)}</div>')
+
+
 def button(label: str, *, style: str = "", tooltip: str = "", width: str = "auto") -> w.Button:
     return w.Button(description=label, button_style=style, tooltip=tooltip or label,
                     layout=w.Layout(width=width))

@@ -20,7 +20,7 @@ from facilitation.realism import RealismSummary
 from facilitation.vocabulary import CATEGORY_TITLES, CHANNELS, DIFFICULTIES
 from facilitation.workbench import Workbench
 
-from .common import STYLE, Status, button, escape, guarded
+from .common import STYLE, Status, button, escape, guarded, refusal
 from .drafting import CardDraft
 
 ANY = "any"
@@ -162,7 +162,7 @@ def library_app(db: str | None = None) -> w.VBox:
     try:  # drafting writes card files: on a shared network only the facilitator may
         require_facilitator(query_params())
     except AccessDenied as refused:
-        return w.VBox([w.HTML(f'<div class="rp-status" role="alert">{escape(refused)}</div>')])
+        return w.VBox([refusal(refused)])
     browse = LibraryView(wb)
     draft = CardDraft(wb.library)
 

@@ -58,8 +58,7 @@ class SessionFollower:
     def watch(self, scene_id: str) -> None:
         """Follow ``scene_id`` from now on (the facilitator just created it)."""
         if scene_id != self.scene_id:
-            self.scene_id, self.version = scene_id, 0
-            self.on_scene(self.wb.scene_state(scene_id))
+            self._switch(self.wb.scene_state(scene_id))
 
     def start(self) -> None:
         """Poll on the kernel's event loop until ``stop``; the first poll runs at once."""
@@ -82,6 +81,10 @@ class SessionFollower:
         scenes = self.wb.scenes(self.session_id)
         if not scenes or scenes[-1].id == self.scene_id:
             return False
-        self.scene_id, self.version = scenes[-1].id, 0
-        self.on_scene(scenes[-1])
+        self._switch(scenes[-1])
         return True
+
+    def _switch(self, scene: SceneState) -> None:
+        """Follow ``scene`` from its first write: the next poll reads all of it."""
+        self.scene_id, self.version = scene.id, 0
+        self.on_scene(scene)
