@@ -200,6 +200,40 @@ def people_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+def people_forget(args: argparse.Namespace) -> int:
+    from .privacy import forget_person
+
+    removed = _in_store(args.db, lambda wb: forget_person(wb, args.person))
+    counts = ", ".join(f"{n} {what}" for what, n in removed.items() if n)
+    print(f"forgot {args.person}: {counts or 'nothing was stored about them'}")
+    return 0
+
+
+# -- demo data, reports and export ---------------------------------------------------
+
+def demo_data(args: argparse.Namespace) -> int:
+    from .demodata import build_demo_data
+
+    summary = build_demo_data(args.db, agents=args.agents, scenes=args.scenes, seed=args.seed,
+                              progress=not args.quiet)
+    print(summary.text())
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from .export import export_store
+
+    written = _in_store(args.db, lambda wb: export_store(wb, args.kind, args.out))
+    print(written, file=sys.stderr)
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from .reporting.render import render_cli
+
+    return render_cli(args)
+
+
 # -- simulator QA -------------------------------------------------------------------
 
 def simulate(args: argparse.Namespace) -> int:
@@ -385,6 +419,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("person", metavar="PERSON")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--started", metavar="YYYY-MM-DD", help="when the path started (default: today)")
+    _db(p)
+
+    p = _command(people, "forget", people_forget,
+                 "remove everything stored about a person (their scenes, notes, scores and debriefs)")
+    p.add_argument("person", metavar="PERSON")
+    _db(p)
+
+    p = _command(groups, "demo-data", demo_data,
+                 "fill a store with a month of training, played by the simulator's agent policies and scored")
+    p.add_argument("--agents", type=int, default=42, help="trainees (default 42)")
+    p.add_argument("--scenes", type=int, default=1234, help="scored scenes (default 1234)")
+    p.add_argument("--seed", type=int, default=0, help="the same seed builds the same month")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _db(p)
+
+    p = _command(groups, "report", report,
+                 "render a report notebook (session_debrief, agent_progress, team_dashboard, "
+                 "monthly_summary, calibration)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"),
+                   help="a value for the notebook's parameters cell (repeatable)")
+    p.add_argument("--each", choices=("person", "scene", "session"),
+                   help="render one report per person, scene or session, in parallel")
+    p.add_argument("--workers", type=int, help="parallel kernels for --each (default: one per core)")
+    p.add_argument("--out", default="report-output", metavar="DIR", help="output folder (default ./report-output)")
+    p.add_argument("--format", choices=("html", "ipynb"), default="html",
+                   help="html (offline, code hidden; the executed notebook is kept beside it) or ipynb")
+    _db(p)
+
+    p = _command(groups, "export", export, "export scored attempts for an LMS: csv or xAPI statements")
+    p.add_argument("kind", choices=("csv", "xapi"))
+    p.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
     _db(p)
 
     p = _command(groups, "simulate", simulate,
