@@ -1,0 +1,124 @@
+"""How report notebooks show things: figures, tables and headings that read the same in
+JupyterLab, in Voilà and in the offline HTML a coach mails round.
+
+A figure is published twice in one bundle: as plotly JSON (JupyterLab and Voilà draw it
+with the bundled jupyterlab-plotly renderer) and as a ``<div>`` plus a ``Plotly.newPlot``
+call without plotly.js (the static HTML export adds plotly.js once, in its head). Tables
+are escaped HTML: every word a participant typed stays text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+COLOURS = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#0891b2", "#dc2626", "#ca8a04", "#4b5563"]
+TARGET_COLOUR = "#6b7280"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+_CONFIG = {"displaylogo": False, "responsive": True,
+           "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+
+
+class UnlabelledFigure(ValueError):
+    """A chart without a title or axis titles: a reader cannot tell what it shows."""
+
+
+def finish_figure(fig: go.Figure, title: str, x: str | None, y: str | None, *, height: int = 380,
+                  legend: str | None = None) -> go.Figure:
+    """The house style, and every chart's title and axis titles (with units) set in one place.
+
+    ``x``/``y`` are the axis titles (None only for charts without axes, such as a pie).
+    """
+    if not title or (fig.layout.xaxis is not None and x == "") or (y == ""):
+        raise UnlabelledFigure(f"chart {title!r} needs a title and axis titles with units")
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        template="plotly_white", height=height, font={"family": FONT, "size": 12},
+        colorway=COLOURS, margin={"l": 60, "r": 20, "t": 56, "b": 50},
+        legend={"title": {"text": legend}} if legend else {},
+    )
+    if x is not None:
+        fig.update_xaxes(title_text=x)
+    if y is not None:
+        fig.update_yaxes(title_text=y)
+    return fig
+
+
+def figure_bundle(fig: go.Figure) -> dict[str, Any]:
+    """The mime bundle ``show_figure`` publishes (also what tests inspect)."""
+    div = fig.to_html(include_plotlyjs=False, full_html=False, config=_CONFIG,
+                      default_height=f"{fig.layout.height or 380}px", default_width="100%")
+    return {PLOTLY_MIME: {**fig.to_plotly_json(), "config": _CONFIG}, "text/html": div,
+            "text/plain": f"<figure: {fig.layout.title.text or 'untitled'}>"}
+
+
+def show_figure(fig: go.Figure) -> None:
+    from IPython.display import display
+
+    display(figure_bundle(fig), raw=True)
+
+
+def table_html(frame: pd.DataFrame, *, caption: str | None = None, formats: Mapping[str, str] | None = None,
+               empty: str = "Nothing to show yet.") -> str:
+    """A readable, escaped HTML table; ``formats`` maps a column to a format like ``{:.0f}``."""
+    if frame.empty:
+        return f'<p class="rp-empty"><em>{html.escape(empty)}</em></p>'
+    shown = frame.copy()
+    for column, fmt in (formats or {}).items():
+        if column in shown:
+            shown[column] = shown[column].map(lambda v, fmt=fmt: "–" if pd.isna(v) else fmt.format(v))
+    body = shown.to_html(index=False, escape=True, border=0, classes="rp-table", na_rep="–")
+    head = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return TABLE_STYLE + body.replace('<table border="0" class="dataframe rp-table">',
+                                      f'<table class="rp-table">{head}', 1)
+
+
+def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(frame, **kwargs)))
+
+
+def show_html(markup: str) -> None:
+    """Markup built by this package (callers escape whatever people typed)."""
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def heading(text: str, level: int = 2, note: str | None = None) -> None:
+    extra = f'<p class="rp-note">{html.escape(note)}</p>' if note else ""
+    show_html(f"<h{level}>{html.escape(text)}</h{level}>{extra}")
+
+
+def tiles_html(tiles: Mapping[str, tuple[str, str | None]]) -> str:
+    """Headline figures: label → (value, small print)."""
+    cells = "".join(
+        f'<div class="rp-tile"><div class="rp-tile-value">{html.escape(value)}</div>'
+        f'<div class="rp-tile-label">{html.escape(label)}</div>'
+        + (f'<div class="rp-tile-note">{html.escape(note)}</div>' if note else "") + "</div>"
+        for label, (value, note) in tiles.items())
+    return f'{TABLE_STYLE}<div class="rp-tiles">{cells}</div>'
+
+
+def show_tiles(tiles: Mapping[str, tuple[str, str | None]]) -> None:
+    show_html(tiles_html(tiles))
+
+
+TABLE_STYLE = """<style>
+.rp-table { border-collapse: collapse; margin: 0.5em 0 1.2em; font: 13px/1.4 system-ui, sans-serif; }
+.rp-table caption { text-align: left; font-weight: 600; padding-bottom: 0.4em; }
+.rp-table th { text-align: left; border-bottom: 2px solid #d1d5db; padding: 4px 10px; }
+.rp-table td { border-bottom: 1px solid #e5e7eb; padding: 4px 10px; vertical-align: top; }
+.rp-tiles { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.5em 0 1em; }
+.rp-tile { border: 1px solid #e5e7eb; border-radius: 8px; padding: 10px 14px; min-width: 140px; }
+.rp-tile-value { font: 600 26px/1.2 system-ui, sans-serif; }
+.rp-tile-label { color: #374151; font-size: 13px; }
+.rp-tile-note { color: #6b7280; font-size: 12px; }
+.rp-note, .rp-empty { color: #4b5563; }
+</style>"""

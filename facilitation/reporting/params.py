@@ -1,0 +1,94 @@
+"""A report's parameters: the notebook's ``parameters`` cell, then papermill's injected
+values, then (under Voilà) the page's URL query, each overriding the one before.
+
+Values arrive as text from a URL or the command line; each is read as the type of the
+parameter's default, and a value that cannot be read is refused with the parameter named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pandas as pd
+
+from ..errors import WorkbenchError
+from ..store import Database
+
+DEFAULT_DAYS = 30
+
+
+class BadParameter(WorkbenchError):
+    """A report parameter that cannot be read (a wrong date, a number that is not one)."""
+
+
+def resolve(values: Mapping[str, Any], query: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``values`` as the notebook holds them, with URL ``query`` values of the same names on top."""
+    out = dict(values)
+    for name, text in (query or {}).items():
+        if name in out:
+            out[name] = coerce(name, text, values[name])
+    return out
+
+
+def coerce(name: str, text: Any, default: Any) -> Any:
+    if not isinstance(text, str) or default is None or isinstance(default, str):
+        return text
+    try:
+        if isinstance(default, bool):
+            if text.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError
+            return text.lower() in ("1", "true", "yes")
+        return type(default)(text)
+    except ValueError:
+        raise BadParameter(f"parameter {name}: {text!r} is not a {type(default).__name__}") from None
+
+
+@dataclass(frozen=True)
+class Period:
+    since: datetime
+    until: datetime  # exclusive
+
+    @property
+    def label(self) -> str:
+        last = self.until - timedelta(days=1)
+        return f"{self.since:%d %b %Y} – {last:%d %b %Y}"
+
+    @property
+    def days(self) -> int:
+        return max(1, round((self.until - self.since) / timedelta(days=1)))
+
+    def previous(self) -> Period:
+        return Period(self.since - (self.until - self.since), self.since)
+
+
+def parse_day(name: str, text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise BadParameter(f"parameter {name}: {text!r} is not a date like 2026-11-01") from None
+
+
+def period(db: Database, since: str = "", until: str = "", days: int = DEFAULT_DAYS) -> Period:
+    """The reporting period: given dates, else ``days`` ending with the day of the latest score
+    (so a dashboard opened on an old store still shows its last month, not an empty one)."""
+    from sqlalchemy import func, select
+
+    from ..store.schema import scores
+
+    end = parse_day("until", until) + timedelta(days=1) if until else None
+    start = parse_day("since", since) if since else None
+    if end is None:
+        with db.read() as conn:
+            latest = conn.execute(select(func.max(scores.c.scored_at))).scalar()
+        last = pd.Timestamp(latest).tz_localize("UTC") if latest is not None and pd.Timestamp(
+            latest).tzinfo is None else (pd.Timestamp(latest) if latest is not None else None)
+        day = (last.to_pydatetime() if last is not None else datetime.now(timezone.utc))
+        end = day.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    if start is None:
+        start = end - timedelta(days=days)
+    if start >= end:
+        raise BadParameter(f"parameter since: {start:%Y-%m-%d} is not before until {end:%Y-%m-%d}")
+    return Period(start, end)
