@@ -43,7 +43,8 @@ def coerce(name: str, text: Any, default: Any) -> Any:
             return text.lower() in ("1", "true", "yes")
         return type(default)(text)
     except ValueError:
-        raise BadParameter(f"parameter {name}: {text!r} is not a {type(default).__name__}") from None
+        kind = {int: "a whole number", float: "a number", bool: "yes or no"}.get(type(default), "valid")
+        raise BadParameter(f"parameter {name}: {text!r} is not {kind}") from None
 
 
 @dataclass(frozen=True)

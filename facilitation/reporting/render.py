@@ -1,0 +1,327 @@
+"""`roleplay report`: execute a report notebook with parameters and write it as offline HTML.
+
+One report: a kernel starts while the HTML exporter loads, the notebook is parameterised
+the way papermill does it (an ``injected-parameters`` cell after the ``parameters`` cell)
+and executed, and the result is written as ``.ipynb`` and as one self-contained ``.html``
+file (code hidden, plotly.js inlined once, no CDN). A batch (``--each person``) runs the
+reports in a few worker processes, each keeping one kernel for all its reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import html
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .. import __version__
+from ..errors import NotFound, WorkbenchError
+from .params import BadParameter, coerce
+
+PACKAGE = Path(__file__).resolve().parent.parent
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# What ``--each`` renders: the parameter it sets, and the reports that take it.
+EACH = {"person": "person", "scene": "scene", "session": "session"}
+
+
+def reports_dir() -> Path:
+    """The checkout's ``reports/``, else the copy shipped in the wheel."""
+    beside = PACKAGE.parent / "reports"
+    return beside if beside.is_dir() else PACKAGE / "_library" / "reports"
+
+
+def report_names() -> list[str]:
+    return sorted(p.stem for p in reports_dir().glob("*.ipynb"))
+
+
+def report_path(name: str) -> Path:
+    path = reports_dir() / f"{name.removesuffix('.ipynb')}.ipynb"
+    if not path.is_file():
+        raise NotFound(f"no report {name!r}; there are {', '.join(report_names())}")
+    return path
+
+
+def declared_parameters(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """The names and default values the notebook's ``parameters`` cell assigns."""
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        return {}
+    out: dict[str, Any] = {}
+    for node in ast.parse(cell.source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                out[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                out[node.targets[0].id] = None
+    return out
+
+
+def typed_parameters(name: str, nb: nbformat.NotebookNode, given: Mapping[str, Any]) -> dict[str, Any]:
+    """``given`` (text from a command line) read as the types of the notebook's defaults."""
+    declared = declared_parameters(nb)
+    unknown = [key for key in given if key not in declared]
+    if unknown:
+        raise BadParameter(f"report {name} has no parameter {unknown[0]!r}; it takes "
+                           f"{', '.join(declared) or 'none'}")
+    return {key: coerce(key, value, declared[key]) for key, value in given.items()}
+
+
+# -- one report ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportJob:
+    name: str
+    parameters: dict[str, Any]
+    stem: Path  # the output path without its suffix
+    formats: tuple[str, ...] = ("ipynb", "html")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    job: ReportJob
+    paths: list[Path]
+    seconds: float
+    error: str | None = None
+
+
+@cache
+def _plotly_js() -> str:
+    import plotly
+
+    return (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+
+
+@cache
+def html_exporter() -> Any:
+    """nbconvert's lab template without CDN scripts, code hidden (built once per process)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+    _plotly_js()
+    return exporter
+
+
+def to_html(nb: nbformat.NotebookNode, title: str, note: str) -> str:
+    """The executed notebook as one offline HTML page; an error shows as one plain line."""
+    shown = nbformat.from_dict(nb)
+    shown.metadata["title"] = title
+    for cell in shown.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [_readable(o) for o in cell.outputs]
+    body, _ = html_exporter().from_notebook_node(
+        shown, resources={"plotly_js": _plotly_js(), "generated_note": note})
+    return body
+
+
+def _readable(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    if output.output_type != "error":
+        return output
+    message = html.escape(f"{output.evalue}" if output.ename.endswith(("NotFound", "BadParameter",
+                                                                          "InvalidInput", "Error"))
+                          and output.evalue else output.ename)
+    return nbformat.v4.new_output("display_data", data={
+        "text/html": f'<p style="color:#b91c1c;font-weight:600">This report could not be completed: '
+                     f"{message}</p>"})
+
+
+def parameterised(name: str, parameters: Mapping[str, Any]) -> nbformat.NotebookNode:
+    from papermill.parameterize import parameterize_notebook
+
+    nb = nbformat.read(report_path(name), as_version=4)
+    params = typed_parameters(name, nb, parameters)
+    for cell in nb.cells:  # papermill reads every cell's tags and its own metadata block
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    return parameterize_notebook(nb, params, kernel_name="python3", language="python")
+
+
+def run_job(job: ReportJob, kernel: Any) -> Rendered:
+    """Execute one report in ``kernel`` and write its files; a failed cell still writes them."""
+    from nbclient.exceptions import CellExecutionError
+
+    started = time.perf_counter()
+    nb = parameterised(job.name, job.parameters)
+    error = None
+    try:
+        kernel.execute(nb)
+    except CellExecutionError as exc:
+        error = _last_line(str(exc))
+    job.stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    if "ipynb" in job.formats:
+        paths.append(job.stem.with_suffix(".ipynb"))
+        nbformat.write(nb, paths[-1])
+    if "html" in job.formats:
+        paths.append(job.stem.with_suffix(".html"))
+        settings = ", ".join(f"{k}={v}" for k, v in job.parameters.items() if k != "db") or "defaults"
+        note = (f"Roleplay Workbench {__version__} · {job.name} ({settings}) · rendered "
+                f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+        paths[-1].write_text(to_html(nb, _title(job), note), encoding="utf-8")
+    return Rendered(job, paths, time.perf_counter() - started, error)
+
+
+def _title(job: ReportJob) -> str:
+    subject = next((str(job.parameters[k]) for k in ("person", "scene", "session", "team")
+                    if job.parameters.get(k)), "")
+    return f"{job.name.replace('_', ' ').capitalize()}{' – ' + subject if subject else ''}"
+
+
+def _last_line(message: str) -> str:
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]
+    return next((line for line in reversed(lines) if line), "a cell failed")
+
+
+def render_one(job: ReportJob) -> Rendered:
+    """One report in a kernel of its own; the exporter loads while the kernel starts."""
+    from .kernel import ReportKernel
+
+    with ReportKernel(env=_kernel_env(job)) as kernel:
+        kernel.start()
+        html_exporter()
+        kernel.ready(warm_up=False)
+        return run_job(job, kernel)
+
+
+def _kernel_env(job: ReportJob) -> dict[str, str]:
+    env = dict(os.environ)
+    if job.parameters.get("db"):
+        env["ROLEPLAY_DB"] = str(job.parameters["db"])
+    return env
+
+
+# -- many reports ------------------------------------------------------------------------
+
+_worker_kernel: Any = None
+
+
+def _start_worker() -> None:
+    from multiprocessing.util import Finalize
+
+    from .kernel import ReportKernel
+
+    global _worker_kernel
+    _worker_kernel = ReportKernel()
+    _worker_kernel.start()
+    html_exporter()
+    _worker_kernel.ready()
+    Finalize(None, _worker_kernel.shutdown, exitpriority=10)
+
+
+def _worker_run(job: ReportJob) -> Rendered:
+    return run_job(job, _worker_kernel)
+
+
+def render_many(jobs: Sequence[ReportJob], workers: int | None = None,
+                on_done: Callable[[Rendered], None] | None = None) -> list[Rendered]:
+    """Render ``jobs`` in ``workers`` processes, each with one long-lived kernel."""
+    import multiprocessing
+
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    results = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
+        for future in as_completed([pool.submit(_worker_run, job) for job in jobs]):
+            results.append(future.result())
+            if on_done:
+                on_done(results[-1])
+    return results
+
+
+def batch_jobs(name: str, each: str, parameters: Mapping[str, Any], out: Path,
+               formats: tuple[str, ...], db: str | None) -> list[ReportJob]:
+    """One job per person, scene or session with a scored scene in the store."""
+    nb = nbformat.read(report_path(name), as_version=4)
+    key = EACH[each]
+    if key not in declared_parameters(nb):
+        fits = [n for n in report_names()
+                if key in declared_parameters(nbformat.read(report_path(n), as_version=4))]
+        raise BadParameter(f"report {name} does not take a {key}: --each {each} fits {', '.join(fits)}")
+    return [ReportJob(name, {**parameters, key: value}, out / name / _safe(label), formats)
+            for value, label in subjects(each, db)]
+
+
+def subjects(each: str, db: str | None) -> list[tuple[str, str]]:
+    """(parameter value, file name) for everyone or everything that has a scored scene."""
+    from sqlalchemy import select
+
+    from ..store import Database
+    from ..store.schema import scenes, scores, sessions
+
+    database = Database(db)
+    try:
+        with database.read() as conn:
+            if each == "person":
+                rows = conn.execute(select(scores.c.person_id).where(scores.c.person_id.is_not(None))
+                                    .distinct().order_by(scores.c.person_id))
+                return [(r[0], r[0]) for r in rows]
+            if each == "scene":
+                rows = conn.execute(select(scores.c.scene_id).distinct().order_by(scores.c.scene_id))
+                return [(r[0], r[0]) for r in rows]
+            rows = conn.execute(select(sessions.c.id, sessions.c.code).where(sessions.c.id.in_(
+                select(scenes.c.session_id).join(scores, scores.c.scene_id == scenes.c.id)))
+                .order_by(sessions.c.created_at))
+            return [(r.id, r.code) for r in rows]
+    finally:
+        database.close()
+
+
+def _safe(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-") or "report"
+
+
+# -- the command line ------------------------------------------------------------------
+
+def render_cli(args: argparse.Namespace) -> int:
+    name = args.name.removesuffix(".ipynb")
+    report_path(name)  # an unknown name fails before anything starts
+    parameters: dict[str, Any] = dict(args.parameter)
+    if args.db:
+        parameters["db"] = args.db
+    formats = ("ipynb",) if args.format == "ipynb" else ("ipynb", "html")
+    out = Path(args.out)
+    if not args.each:
+        nb = nbformat.read(report_path(name), as_version=4)
+        typed_parameters(name, nb, parameters)
+        result = render_one(ReportJob(name, parameters, out / name, formats))
+        return _print_results([result])
+    jobs = batch_jobs(name, args.each, parameters, out, formats, args.db)
+    if not jobs:
+        raise WorkbenchError(f"nothing to render: no {args.each} has a scored scene in the store")
+    typed_parameters(name, nbformat.read(report_path(name), as_version=4), jobs[0].parameters)
+    results = _with_progress(jobs, args.workers)
+    return _print_results(results)
+
+
+def _with_progress(jobs: Sequence[ReportJob], workers: int | None) -> list[Rendered]:
+    from tqdm import tqdm
+
+    with tqdm(total=len(jobs), unit="report", file=sys.stderr, desc=jobs[0].name) as bar:
+        return render_many(jobs, workers, on_done=lambda _r: bar.update())
+
+
+def _print_results(results: Iterable[Rendered]) -> int:
+    results = list(results)
+    failed = [r for r in results if r.error]
+    for r in sorted(failed, key=lambda r: str(r.job.stem)):
+        print(f"roleplay: error: {r.job.stem.name}: {r.error} (see {r.paths[0]})", file=sys.stderr)
+    shown = results if len(results) <= 3 else []
+    for r in shown:
+        print(f"{r.paths[-1]}  ({r.seconds:.1f} s)")
+    if len(results) > 3:
+        folder = results[0].paths[-1].parent
+        print(f"{len(results) - len(failed)} of {len(results)} reports written to {folder}")
+    return 1 if failed else 0
