@@ -10,6 +10,7 @@ are escaped HTML: every word a participant typed stays text.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,8 +75,9 @@ def table_html(frame: pd.DataFrame, *, caption: str | None = None, formats: Mapp
             shown[column] = shown[column].map(lambda v, fmt=fmt: "–" if pd.isna(v) else fmt.format(v))
     body = shown.to_html(index=False, escape=True, border=0, classes="rp-table", na_rep="–")
     head = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return TABLE_STYLE + body.replace('<table border="0" class="dataframe rp-table">',
-                                      f'<table class="rp-table">{head}', 1)
+    # pandas writes border="0" before the class in some versions and leaves it out in others
+    return TABLE_STYLE + re.sub(r'<table[^>]*class="dataframe rp-table"[^>]*>',
+                                lambda _m: f'<table class="rp-table">{head}', body, count=1)
 
 
 def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
@@ -114,7 +116,7 @@ TABLE_STYLE = """<style>
 .rp-table { border-collapse: collapse; margin: 0.5em 0 1.2em; font: 13px/1.4 system-ui, sans-serif; }
 .rp-table caption { text-align: left; font-weight: 600; padding-bottom: 0.4em; }
 .rp-table th { text-align: left !important; border-bottom: 2px solid #d1d5db; padding: 4px 10px; }
-.rp-table td { border-bottom: 1px solid #e5e7eb; padding: 4px 10px; vertical-align: top; }
+.rp-table td { border-bottom: 1px solid #e5e7eb; padding: 4px 10px; vertical-align: top; text-align: left; }
 .rp-tiles { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.5em 0 1em; }
 .rp-tile { border: 1px solid #e5e7eb; border-radius: 8px; padding: 10px 14px; min-width: 140px; }
 .rp-tile-value { font: 600 26px/1.2 system-ui, sans-serif; }
