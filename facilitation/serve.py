@@ -8,14 +8,22 @@ here so that tests and the benchmark start exactly what a facilitator starts:
 - preheated kernels (a pool per notebook), so a page opens in seconds, not ten;
 - idle kernels culled, so fifty page loads do not leave fifty kernels behind;
 - tracebacks never sent to viewers.
+
+The served folder holds the room's pages and, under ``reports/``, the report notebooks
+(their URL query maps onto each notebook's parameters cell). It is a folder of links
+made at start, so nothing else in the checkout is reachable through Voilà.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +39,28 @@ def notebooks_dir() -> Path:
     """The served notebooks: the checkout's ``notebooks/``, else the copy shipped in the wheel."""
     beside = Path(__file__).resolve().parent.parent / "notebooks"
     return beside if beside.is_dir() else Path(__file__).resolve().parent / "_library" / "notebooks"
+
+
+def reports_dir() -> Path:
+    """The report notebooks: the checkout's ``reports/``, else the copy shipped in the wheel."""
+    beside = Path(__file__).resolve().parent.parent / "reports"
+    return beside if beside.is_dir() else Path(__file__).resolve().parent / "_library" / "reports"
+
+
+@contextmanager
+def served_folder() -> Iterator[Path]:
+    """A temporary folder of links: the pages at its top, the reports under ``reports/``."""
+    root = Path(tempfile.mkdtemp(prefix="roleplay-pages-"))
+    try:
+        for page in sorted(notebooks_dir().glob("*.ipynb")):
+            (root / page.name).symlink_to(page)
+        (root / "reports").mkdir()
+        for report in sorted(reports_dir().glob("*.ipynb")):
+            if not report.name.startswith("_"):
+                (root / "reports" / report.name).symlink_to(report)
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @dataclass
@@ -49,10 +79,10 @@ class ServeOptions:
         return "0.0.0.0" if self.lan else "127.0.0.1"
 
 
-def voila_command(options: ServeOptions) -> list[str]:
-    """The Voilà command line for ``options``."""
+def voila_command(options: ServeOptions, root: Path | None = None) -> list[str]:
+    """The Voilà command line for ``options``, serving ``root`` (see ``served_folder``)."""
     command = [
-        sys.executable, "-m", "voila", str(notebooks_dir()), "--no-browser",
+        sys.executable, "-m", "voila", str(root or notebooks_dir()), "--no-browser",
         f"--port={options.port}", f"--Voila.ip={options.ip}",
         f"--preheat_kernel={options.pool_size > 0}", f"--pool_size={max(options.pool_size, 0)}",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle}",
@@ -92,6 +122,18 @@ def page_urls(options: ServeOptions, session_code: str | None, host: str | None 
         "customer": f"{base}/customer.ipynb?session={code}&name=YOURNAME{token}",
         "library": f"{base}/library.ipynb" + (f"?key={options.facilitator_key}{token}" if key else ""),
     }
+
+
+REPORT_PAGES = ("team_dashboard", "monthly_summary", "agent_progress", "session_debrief", "calibration")
+
+
+def report_urls(options: ServeOptions, host: str | None = None) -> dict[str, str]:
+    """The live dashboards; on a shared network they need the facilitator's key, as the
+    library does: they show everyone's scores."""
+    host = host or (_lan_address() if options.lan else "127.0.0.1")
+    base = f"http://{host}:{options.port}/voila/render/reports"
+    query = f"?key={options.facilitator_key}&token={options.token}" if options.lan else ""
+    return {name: f"{base}/{name}.ipynb{query}" for name in REPORT_PAGES}
 
 
 def _lan_address() -> str:
@@ -135,10 +177,15 @@ def wait_for_port(port: int, timeout: float = 60.0) -> bool:
 
 def run(options: ServeOptions, *, demo: bool = False, session: str | None = None) -> int:
     """Start Voilà, print where each person goes, and serve until Ctrl-C."""
+    code = demo_session(options.db) if demo else session
+    with served_folder() as root:
+        return _serve(options, root, code, demo)
+
+
+def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> int:
     import subprocess
 
-    code = demo_session(options.db) if demo else session
-    process = subprocess.Popen(voila_command(options), env=voila_environment(options))
+    process = subprocess.Popen(voila_command(options, root), env=voila_environment(options))
     try:
         if not wait_for_port(options.port):
             print(f"roleplay: error: Voilà did not start on port {options.port}", file=sys.stderr)
@@ -149,8 +196,11 @@ def run(options: ServeOptions, *, demo: bool = False, session: str | None = None
             print(f"A demo session is ready: code {code}, customer: embedded (offline).")
         for page, url in page_urls(options, code).items():
             print(f"  {page:<12} {url}")
+        print("Reports for coaches (add ?team=…, ?person=…, ?since=YYYY-MM-DD to the link):")
+        for name, url in report_urls(options).items():
+            print(f"  {name:<16} {url}")
         if options.lan:
-            print("Give observers their link only: the facilitator and library links carry your key.")
+            print("Give observers their link only: the facilitator, library and report links carry your key.")
         return process.wait()
     except KeyboardInterrupt:
         return 0

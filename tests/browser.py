@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitation.serve import ServeOptions, voila_command, voila_environment, wait_for_port
+from facilitation.serve import ServeOptions, served_folder, voila_command, voila_environment, wait_for_port
 
 CHROMIUM = Path(os.environ.get("ROLEPLAY_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -51,19 +51,20 @@ class Server:
 
 def start_server(db: str, log: Path, **options: object) -> Iterator[Server]:
     settings = ServeOptions(port=free_port(), db=db, **options)  # type: ignore[arg-type]
-    with log.open("wb") as out:
-        process = subprocess.Popen(voila_command(settings), env=voila_environment(settings), stdout=out,
-                                   stderr=subprocess.STDOUT)
-    try:
-        if not wait_for_port(settings.port, timeout=90):
-            raise RuntimeError(f"Voilà did not start; see {log}")
-        yield Server(settings, db, process)
-    finally:
-        process.terminate()
+    with served_folder() as root:
+        with log.open("wb") as out:
+            process = subprocess.Popen(voila_command(settings, root), env=voila_environment(settings),
+                                       stdout=out, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            if not wait_for_port(settings.port, timeout=90):
+                raise RuntimeError(f"Voilà did not start; see {log}")
+            yield Server(settings, db, process)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def chromium_path() -> str:

@@ -43,3 +43,11 @@ def require_facilitator(params: dict[str, str]) -> None:
     if expected and not hmac.compare_digest(params.get("key", ""), expected):
         raise AccessDenied("This page is for the facilitator: open it with the link that "
                            "`roleplay serve` printed.")
+
+
+def report_query() -> dict[str, str]:
+    """A report page's URL parameters; on a shared network only the facilitator's link opens
+    it, since reports show everyone's scores."""
+    params = query_params()
+    require_facilitator(params)
+    return {key: value for key, value in params.items() if key not in ("key", "token")}
