@@ -116,7 +116,8 @@ TABLE_STYLE = """<style>
 .rp-table { border-collapse: collapse; margin: 0.5em 0 1.2em; font: 13px/1.4 system-ui, sans-serif; }
 .rp-table caption { text-align: left; font-weight: 600; padding-bottom: 0.4em; }
 .rp-table th { text-align: left !important; border-bottom: 2px solid #d1d5db; padding: 4px 10px; }
-.rp-table td { border-bottom: 1px solid #e5e7eb; padding: 4px 10px; vertical-align: top; text-align: left !important; }
+.rp-table td { border-bottom: 1px solid #e5e7eb; padding: 4px 10px; vertical-align: top;
+               text-align: left !important; }
 .rp-tiles { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.5em 0 1em; }
 .rp-tile { border: 1px solid #e5e7eb; border-radius: 8px; padding: 10px 14px; min-width: 140px; }
 .rp-tile-value { font: 600 26px/1.2 system-ui, sans-serif; }
