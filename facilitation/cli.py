@@ -201,11 +201,10 @@ def people_enrol(args: argparse.Namespace) -> int:
 
 
 def people_forget(args: argparse.Namespace) -> int:
-    from .privacy import forget_person
+    from .privacy import describe, forget_person
 
     removed = _in_store(args.db, lambda wb: forget_person(wb, args.person))
-    counts = ", ".join(f"{n} {what}" for what, n in removed.items() if n)
-    print(f"forgot {args.person}: {counts or 'nothing was stored about them'}")
+    print(f"forgot {args.person}: {describe(removed) or 'nothing was stored about them'}")
     return 0
 
 
@@ -221,9 +220,19 @@ def demo_data(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from .export import export_store
 
-    written = _in_store(args.db, lambda wb: export_store(wb, args.kind, args.out))
+    def day(option: str, value: str | None) -> date | None:
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            raise WorkbenchError(f"{option} {value!r}: give a date as YYYY-MM-DD") from None
+
+    since, until = day("--since", args.since), day("--until", args.until)
+    written = _in_store(args.db, lambda wb: export_store(wb, args.kind, args.out, base=args.base,
+                                                         since=since, until=until))
     print(written, file=sys.stderr)
     return 0
 
@@ -451,6 +460,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(groups, "export", export, "export scored attempts for an LMS: csv or xAPI statements")
     p.add_argument("kind", choices=("csv", "xapi"))
     p.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only scenes played on or after this day (UTC)")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="only scenes played on or before this day (UTC)")
+    p.add_argument("--base", metavar="IRI",
+                   help="xAPI base IRI for ids (default: $ROLEPLAY_XAPI_BASE, else "
+                        "https://roleplay-workbench.example/xapi)")
     _db(p)
 
     p = _command(groups, "simulate", simulate,

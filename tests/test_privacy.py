@@ -1,0 +1,234 @@
+"""Privacy: personal data redacted from text, and a person forgotten, on both stores."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from facilitation.clock import FakeClock
+from facilitation.errors import NotFound
+from facilitation.privacy import FORGOTTEN, REMOVED, _Forgetting, forget_person, redact
+from facilitation.store.schema import messages, metadata, notes, people, sessions
+from facilitation.workbench import InvalidInput, Workbench
+
+from .conftest import roleplay
+from .test_export import ANA_HOME_PHONE, CARD_NUMBER, EMAIL, PHONE, PII_LINE, Room, build_room, csv_rows, xapi
+
+REDACTED = [
+    # payment cards: 13-19 digits, spaces or dashes, Luhn-checked
+    ("Card 4111 1111 1111 1111 please", "Card [card number] please"),
+    ("4111-1111-1111-1111", "[card number]"),
+    ("it's 4111111111111111.", "it's [card number]."),
+    ("amex 3782 822463 10005, exp soon", "amex [card number], exp soon"),
+    ("card 4111 1111 1111 1111 10/28", "card [card number] 10/28"),
+    ("mastercard 5555 5555 5555 4444 exp 12/27", "mastercard [card number] exp 12/27"),
+    # a card's security code, when it is named
+    ("4242 4242 4242 4242, exp 09/28, CVC 113", "[card number], exp 09/28, CVC [card code]"),
+    ("my cvv is 0421 and the security code: 740", "my cvv is [card code] and the security code: [card code]"),
+    # email addresses
+    ("mail ana.lopez+bills@example.co.uk now", "mail [email] now"),
+    ("Email: j_smith@mail.example.com.", "Email: [email]."),
+    ("<OPS@Example.IO>", "<[email]>"),
+    # phone numbers: international, US, UK
+    ("call +44 20 7946 0958 today", "call [phone] today"),
+    ("+44 (0)20 7946 0958", "[phone]"),
+    ("+1 (555) 123-4567", "[phone]"),
+    ("+1-555-123-4567", "[phone]"),
+    ("+33 1 23 45 67 89", "[phone]"),
+    ("+49 30 1234567", "[phone]"),
+    ("+81-3-1234-5678", "[phone]"),
+    ("(555) 123-4567", "[phone]"),
+    ("on 555-123-4567, or 555.123.4567", "on [phone], or [phone]"),
+    ("1-800-555-0199", "[phone]"),
+    ("ring 020 7946 0958", "ring [phone]"),
+    ("mobile 07700 900123", "mobile [phone]"),
+    ("07700900123", "[phone]"),
+    ("0161 496 0000", "[phone]"),
+    ("(020) 7946 0958", "[phone]"),
+    # street addresses, with units, cities and postcodes
+    ("I live at 221B Baker Street, London NW1 6XE.", "I live at [address]."),
+    ("12 Main St, Springfield, IL 62704", "[address]"),
+    ("1600 Pennsylvania Avenue NW, Washington, DC 20500", "[address]"),
+    ("ship to 42 Elm Road, Flat 3", "ship to [address]"),
+    ("ship to 42 Elm Road Apt 3B please", "ship to [address] please"),
+    ("10 Downing St. thanks", "[address] thanks"),
+    ("5 Old Mill Lane", "[address]"),
+    ("send it to 77 Sunset Blvd #12", "send it to [address]"),
+    ("9 Kings Drive, Suite 400", "[address]"),
+    # postcodes and ZIP codes in a city or state context
+    ("Springfield, IL 62704", "[address]"),
+    ("London SW1A 1AA", "[address]"),
+    ("Leeds, LS1 4AP", "[address]"),
+    ("postcode SW1A 1AA", "[address]"),
+    ("zip 90210", "[address]"),
+    # everything at once
+    (PII_LINE, "I'm so sorry this bill landed like that, it is alarming. Write to me at [email], "
+               "call [phone], or read me the card again: [card number]."),
+]
+
+KEPT = [
+    "That's $1,400.00 on invoice INV-2026-0042.",
+    "You paid €58 and £1,234.56 this month.",
+    "Renewal on 2026-11-22 or 12/03/2026 at 10:30.",
+    "A 15% discount on 24 seats, 3 users, 1.5 GB.",
+    "Order 4111111111111112 failed",  # 16 digits that fail the Luhn check
+    "Invoice 4111 1111 1111 1112 is the one",
+    "order #48213377 and ticket 1234567",
+    "Your account number is 12345678.",
+    "Call me between 9 and 5, 2 times.",
+    "The 3 main issues are fixed.",
+    "Upgrade M2 8GB, v2.3.4 build 20261122",
+    "It went from 900 to 1800 over 12 months.",
+    "Seats: 24 -> 48 (+24), total 1,234,567",
+    "I have 3 seats on the road plan",
+    "12 months of 30 days at 2 seats each",
+    "Version 10.15.7 on 192.168.1.1",
+    "Between 2024-01-01 and 2024-12-31",
+    "+15% increase since 2025",
+    "a 2-for-1 deal",
+    "I'll call you on Monday.",
+    "user@localhost is not an address anyone can write to",
+    "Refund of $1,800 within 5-7 business days",
+    "Customer ID 4521, case 2231, CSV export of 300 rows",
+    "",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REDACTED, ids=[t for t, _ in REDACTED])
+def test_personal_data_is_replaced_by_a_placeholder(text: str, expected: str) -> None:
+    assert redact(text) == expected
+    assert redact(expected) == expected  # a redacted text stays as it is
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_money_dates_counts_and_order_numbers_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
+# -- forgetting a person --------------------------------------------------------------------
+
+def _everything(wb: Workbench) -> str:
+    """Every row of every table as one text, to look for what should be gone."""
+    with wb.db.read() as conn:
+        rows = {t.name: [list(r) for r in conn.execute(select(t))] for t in metadata.sorted_tables}
+    return json.dumps(rows, default=str, ensure_ascii=False)
+
+
+def _lines(wb: Workbench, scene_id: str) -> list[str]:
+    with wb.db.read() as conn:
+        query = select(messages.c.text).where(messages.c.scene_id == scene_id).order_by(messages.c.id)
+        return list(conn.execute(query).scalars())
+
+
+def _mentions(dump: str, person: str) -> bool:
+    return f'"{person}"' in dump or f"observer {person}" in dump
+
+
+@pytest.fixture
+def room(wb: Workbench, clock: FakeClock) -> Room:
+    return build_room(wb, clock)
+
+
+def test_forgetting_a_person_removes_them_and_their_scenes_everywhere(wb: Workbench, room: Room) -> None:
+    before = _everything(wb)
+    assert _mentions(before, "ana") and "Ana Lopez" in before and CARD_NUMBER in before
+    cleo_lines = _lines(wb, room.cleo_scene)
+    versions = {scene: wb.scene_version(scene) for scene in (room.ben_scene, room.cleo_scene)}
+
+    counts = forget_person(wb, "ana")
+
+    assert counts["scenes"] == 1 and counts["people"] == 1 and counts["enrolments"] == 1
+    assert counts["messages"] >= 6 and counts["messages blanked"] == 2
+    assert counts["scores"] == 1 and counts["competency scores"] == 4
+    # her scene's three notes; elsewhere her quote, her tick, her note and its tombstone
+    assert counts["notes"] == 3 + 4
+    assert counts["debrief entries"] == 2 and counts["session memberships"] == 1
+    assert counts["scene roles"] == 3 + 2  # her scene's three roles; her two roles elsewhere
+    after = _everything(wb)
+    assert not _mentions(after, "ana") and "Ana Lopez" not in after
+    for secret in (CARD_NUMBER, EMAIL, PHONE, ANA_HOME_PHONE, "Playing the angry customer",
+                   "Ben kept his voice calm", "I would have said sorry first"):
+        assert secret in before and secret not in after
+    with pytest.raises(NotFound, match="no scene"):
+        wb.scene_state(room.ana_scene)
+    with pytest.raises(NotFound, match="no person 'ana'"):
+        wb.progress("ana")
+
+    # views open on the scenes she was part of see a new version and read them again
+    assert wb.scene_version(room.ben_scene) > versions[room.ben_scene]
+    assert wb.scene_version(room.cleo_scene) > versions[room.cleo_scene]
+    # other people's scenes keep their shape: her lines as [removed], in their places
+    lines = _lines(wb, room.cleo_scene)
+    assert len(lines) == len(cleo_lines) and lines[0] == lines[2] == REMOVED and lines[1] == cleo_lines[1]
+    # cleo's note that ana took back stays taken back
+    assert "cleo's note that ana took back" not in [n.text for n in wb.notes(room.ben_scene)]
+    assert [n.observer for n in wb.notes(room.ben_scene)] == ["cleo"]
+
+    rows = csv_rows(wb)
+    assert [r["agent_id"] for r in rows] == ["ben", "cleo"] and rows[0]["observers"] == "1"
+    statements = xapi(wb)
+    assert len(statements) == 6 and "ana" not in {s["actor"]["account"]["name"] for s in statements}
+    assert all("Ana Lopez" not in json.dumps(s) for s in statements)
+    assert wb.progress("ben").scenes_scored == 1 and wb.progress("cleo").scenes_scored == 1
+
+
+def test_forgetting_the_facilitator_hands_their_sessions_to_a_placeholder(wb: Workbench, room: Room) -> None:
+    counts = forget_person(wb, "fran")
+    assert counts == {**{k: 0 for k in counts}, "sessions handed over": 1, "people": 1}
+    with wb.db.read() as conn:
+        assert conn.execute(select(sessions.c.facilitator)).scalars().all() == [FORGOTTEN]
+        assert conn.execute(select(people.c.name).where(people.c.id == FORGOTTEN)).scalar() == "(removed)"
+    assert not _mentions(_everything(wb), "fran")
+    statements = xapi(wb)
+    assert len(statements) == 9 and all("instructor" not in s["context"] for s in statements)
+    assert len(csv_rows(wb)) == 3
+
+
+def test_an_unknown_person_is_a_clear_error_and_changes_nothing(wb: Workbench, room: Room) -> None:
+    before = _everything(wb)
+    with pytest.raises(NotFound, match="no person 'zoe'"):
+        forget_person(wb, "zoe")
+    with pytest.raises(InvalidInput, match="stands in for people already forgotten"):
+        forget_person(wb, FORGOTTEN)
+    assert _everything(wb) == before
+
+
+def test_forgetting_is_one_transaction(wb: Workbench, room: Room, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _everything(wb)
+
+    def fail(self: _Forgetting) -> None:
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(_Forgetting, "_hand_over_sessions", fail)
+    with pytest.raises(RuntimeError):
+        forget_person(wb, "ana")
+    assert _everything(wb) == before  # half a forget is no forget
+
+
+def test_roleplay_people_forget_then_exports_leave_them_out(wb: Workbench, room: Room,
+                                                            store_url: str) -> None:
+    proc = roleplay("people", "forget", "ana", "--db", store_url)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("forgot ana: 1 scene, ") and proc.stdout.endswith(", 1 person\n")
+    assert "2 messages blanked" in proc.stdout and "1 enrolment," in proc.stdout
+    assert not re.search(r"\b0 ", proc.stdout)
+
+    proc = roleplay("people", "forget", "ana", "--db", store_url)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith("roleplay: error: no person 'ana' in ")
+
+    for kind in ("csv", "xapi"):
+        proc = roleplay("export", kind, "--db", store_url)
+        assert proc.returncode == 0, proc.stderr
+        assert '"ana"' not in proc.stdout and "Ana Lopez" not in proc.stdout and ",ana," not in proc.stdout
+        assert CARD_NUMBER not in proc.stdout and "[card number]" not in proc.stdout
+    exported = roleplay("export", "csv", "--db", store_url).stdout
+    agents = [r["agent_id"] for r in csv.DictReader(io.StringIO(exported))]
+    assert agents == ["ben", "cleo"]
+    with wb.db.read() as conn:
+        assert conn.execute(select(notes.c.id).where(notes.c.observer == "ana")).first() is None
