@@ -4,6 +4,9 @@ Starting a kernel and importing pandas and plotly costs about a second; renderin
 afterwards costs a fraction of that. A batch therefore keeps one kernel per worker and
 runs every report of the worker in it, clearing the namespace in between, instead of
 one papermill process (and kernel) per report.
+
+jupyter_client and nbclient load when a kernel is made, not when this module is imported:
+importing the core loads no notebook or server package (tests/test_boundaries.py).
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ import tempfile
 from typing import Any
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
 
 CELL_TIMEOUT = 300  # seconds; a report cell that runs longer is stuck
 # Run in a fresh kernel before the first report: the imports every report makes, so the
@@ -29,6 +30,8 @@ class ReportKernel:
 
     def __init__(self, kernel_name: str = "python3", cwd: str | None = None,
                  env: dict[str, str] | None = None) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
         self.kernel_name = kernel_name
         self._loop = asyncio.new_event_loop()
         # IPC sockets in a folder of its own: the kernel is a private child of this process,
@@ -59,6 +62,8 @@ class ReportKernel:
     def execute(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         """Execute ``nb`` in place; a failing cell raises ``nbclient.exceptions.CellExecutionError``
         after its error output is recorded in ``nb``."""
+        from nbclient import NotebookClient
+
         self.ready()
         self._run_code("get_ipython().run_line_magic('reset', '-f')")
         client = NotebookClient(nb, km=self._km, kernel_name=self.kernel_name,
