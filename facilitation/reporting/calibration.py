@@ -223,6 +223,18 @@ def agreement_table(r: CalibrationReport, standard: float = STANDARD) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def agreement_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The agreement table as the page shows it: short headers, pairs with their scenes."""
+    pairs = zip(table["observer pairs"], table["pair-scenes"], strict=True)
+    return pd.DataFrame({
+        "checklist item": table["checklist item"], "scenes": table["scenes watched"],
+        "observer pairs (scenes)": [f"{p} ({n})" for p, n in pairs],
+        "kappa, observers": table["kappa between observers"], "reading": table["reading"],
+        "alpha, observers": table["alpha (all observers)"], "ratings vs scorer": table["ratings vs scorer"],
+        "kappa vs scorer": table["kappa vs scorer"], "reading vs scorer": table["reading vs scorer"],
+        "agree with scorer": table["agree with scorer"], "at standard": table["meets standard"]})
+
+
 def _share(hits: pd.Series) -> float | None:
     return float(hits.mean()) if len(hits) else None
 
@@ -411,9 +423,9 @@ def show_agreement(r: CalibrationReport | None) -> None:
                         "Observers": (str(len(r.observers)), None),
                         "Scenes watched": (str(r.ratings["scene_id"].nunique()), r.period.label)})
     display.show_figure(kappa_figure(r))
-    display.show_table(table, formats={"kappa between observers": "{:.2f}", "kappa vs scorer": "{:.2f}",
-                                       "alpha (all observers)": "{:.2f}", "agree with scorer": "{:.0%}",
-                                       "ratings vs scorer": "{:.0f}"})
+    display.show_table(agreement_view(table), formats={
+        "kappa, observers": "{:.2f}", "alpha, observers": "{:.2f}", "kappa vs scorer": "{:.2f}",
+        "agree with scorer": "{:.0%}", "ratings vs scorer": "{:.0f}"})
 
 
 def show_disagreements(r: CalibrationReport | None) -> None:
