@@ -22,6 +22,7 @@ from ..store.schema import (
     debrief,
     enrolments,
     events,
+    messages,
     people,
     scene_roles,
     scenes,
@@ -37,7 +38,8 @@ class Frames:
     """Every report's raw material, read in one go for a period and team.
 
     ``attempts``: one row per scored scene (its latest score), with the card, the agent,
-    the session, timing and the customer's outcome. ``competency``: one row per scored
+    the session, timing (with ``overtime`` and the agent's mean pause before a reply,
+    ``reply_seconds``) and the customer's outcome. ``competency``: one row per scored
     scene and competency area. ``people``, ``roles``, ``debrief`` and ``enrolments`` as
     stored. ``since``/``until`` bound ``attempts`` and ``competency``; earlier history
     is left to the functions that need it (``history``).
@@ -58,7 +60,7 @@ class Frames:
 ATTEMPT_COLUMNS = ["scene_id", "session_id", "session", "team", "facilitator", "agent", "agent_name",
                    "card_id", "title", "category", "difficulty", "persona", "channel", "engine",
                    "started_at", "ended_at", "minutes", "scored_at", "overall", "passed", "outcome",
-                   "success_met", "success_total", "missed", "observers"]
+                   "success_met", "success_total", "missed", "observers", "overtime", "reply_seconds"]
 
 
 def load_frames(db: Database, *, since: datetime | None = None, until: datetime | None = None,
@@ -113,7 +115,7 @@ def _attempts(conn: Connection, since: datetime | None, until: datetime | None) 
     latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id).scalar_subquery()
     query = _bounded(select(scores.c.scene_id, scores.c.person_id.label("agent"), scores.c.overall,
                             scores.c.scored_at, scores.c.card, scenes.c.session_id, scenes.c.card_id,
-                            scenes.c.engine)
+                            scenes.c.engine, scenes.c.overtime_noted.label("overtime"))
                      .join(scenes, scenes.c.id == scores.c.scene_id)
                      .where(scores.c.id.in_(latest)), scores.c.scored_at, since, until)
     frame = _frame(conn, query)
@@ -127,11 +129,15 @@ def _attempts(conn: Connection, since: datetime | None, until: datetime | None) 
                 else row.payload["state"].get("outcome")
                 for row in conn.execute(select(events.c.scene_id, events.c.payload)
                                         .where(and_(events.c.id.in_(last_customer))))}
-    return _attempt_columns(frame, timing, outcomes)
+    # The agent's pause before each reply, as the chat measured it: how fast they answered.
+    replies = _frame(conn, select(messages.c.scene_id, func.avg(messages.c.pause_ms).label("pause"))
+                     .where(messages.c.speaker == "agent", messages.c.pause_ms.isnot(None))
+                     .group_by(messages.c.scene_id))
+    return _attempt_columns(frame, timing, outcomes, replies)
 
 
 def _attempt_columns(frame: pd.DataFrame, timing: pd.DataFrame,
-                     outcomes: dict[str, str | None]) -> pd.DataFrame:
+                     outcomes: dict[str, str | None], replies: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=[c for c in ATTEMPT_COLUMNS if c not in ("agent_name", "title")])
     cards = [c if isinstance(c, dict) else json.loads(c) for c in frame.pop("card")]
@@ -146,6 +152,9 @@ def _attempt_columns(frame: pd.DataFrame, timing: pd.DataFrame,
     # No outcome: the act ended before the customer resolved, escalated or abandoned it.
     frame["outcome"] = frame["scene_id"].map(outcomes).fillna("unresolved")
     frame["passed"] = frame["overall"] >= PASS_MARK
+    frame["overtime"] = frame["overtime"].astype(bool)
+    frame["reply_seconds"] = (frame["scene_id"].map(replies.set_index("scene_id")["pause"]).astype(float)
+                              / 1000).round(1)
     return frame
 
 
