@@ -371,7 +371,10 @@ def commitment_follow_up(r: PersonReport, follow_up: int = FOLLOW_UP, before: in
     last ``before`` scenes up to the commitment."""
     names = area_names(r.rubric)
     rows = []
-    for c in r.commitments.itertuples():
+    made = r.commitments
+    if r.since is not None and len(made):
+        made = made[made["at"] >= pd.Timestamp(r.since)]
+    for c in made.itertuples():
         area = commitment_area(c.text, r.rubric)
         row = {"date": f"{c.at:%d %b %Y}", "commitment": redact(c.text), "area": names.get(area, "–"),
                "before": None, "after": None, "shown": "–"}
@@ -513,7 +516,7 @@ def load(p: Mapping[str, Any]) -> PersonReport | None:
         return None
     display.heading(report.name, 2, f"{'Team ' + report.team + ' · ' if report.team else ''}"
                                     f"{report.period_label} · {len(report.in_period)} scored scene(s) · "
-                                    f"as of {report.as_of:%d %b %Y}")
+                                    f"as of {report.as_of - timedelta(microseconds=1):%d %b %Y}")
     return report
 
 
