@@ -134,6 +134,26 @@ def test_krippendorff_alpha_matches_krippendorffs_worked_examples() -> None:
     assert math.isnan(calibration.krippendorff_alpha([[1, nan], [nan, 1]]))  # no unit rated twice
 
 
+def test_all_pairs_at_once_give_the_same_kappas_as_pair_by_pair() -> None:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(4)
+    wide = pd.DataFrame(rng.random((40, 5)) < 0.5, columns=list("abcde")).astype(object)
+    wide = wide.mask(rng.random((40, 5)) < 0.3)  # each rater missed some scenes
+    wide["e"] = wide["e"].where(wide["e"].isna(), True)  # e ticks everything: kappa undefined with anyone
+    kappas, shared = calibration.pairwise_kappas(wide)
+    expected = []
+    for i, a in enumerate("abcd"):
+        for b in "abcde"[i + 1:]:
+            both = wide[[a, b]].dropna()
+            value = calibration.cohen_kappa(both[a].tolist(), both[b].tolist())
+            if not math.isnan(value):
+                expected.append((value, len(both)))
+    assert kappas.tolist() == pytest.approx([k for k, _ in expected])
+    assert shared.tolist() == [n for _, n in expected]
+
+
 @pytest.mark.parametrize(("value", "words"), [
     (-0.2, "poor"), (0.0, "slight"), (0.2, "slight"), (0.35, "fair"), (0.6, "moderate"),
     (0.61, "substantial"), (0.9, "almost perfect"), (float("nan"), "not enough data")])

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -66,19 +65,16 @@ def cohen_kappa(a: Sequence[Any], b: Sequence[Any]) -> float:
 def krippendorff_alpha(data: Any) -> float:
     """Krippendorff's alpha for nominal data: ``data`` is raters by units, NaN (or None) where a
     rater did not rate a unit. Units rated by fewer than two raters are left out."""
-    matrix = pd.DataFrame(data).T  # units by raters
+    matrix = pd.DataFrame(data).T.astype(object)  # units by raters
     values = sorted(set(matrix.stack().dropna().tolist()), key=str)
     if len(values) == 0:
         return float("nan")
-    index = {v: i for i, v in enumerate(values)}
-    coincidences = np.zeros((len(values), len(values)))
-    for _unit, row in matrix.iterrows():
-        rated = [index[v] for v in row.dropna().tolist()]
-        m = len(rated)
-        if m < 2:
-            continue
-        counts = np.bincount(rated, minlength=len(values)).astype(float)
-        coincidences += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
+    # counts[u, v]: how many raters gave unit u the value v; units rated once do not pair
+    counts = np.column_stack([matrix.eq(v).sum(axis=1).to_numpy(dtype=float) for v in values])
+    pairable = counts.sum(axis=1)
+    counts = counts[pairable >= 2]
+    weights = 1.0 / (pairable[pairable >= 2] - 1)
+    coincidences = (counts * weights[:, None]).T @ counts - np.diag((counts * weights[:, None]).sum(axis=0))
     totals = coincidences.sum(axis=1)
     n = totals.sum()
     if n <= 1:
@@ -88,6 +84,26 @@ def krippendorff_alpha(data: Any) -> float:
     if disagree_expected == 0:
         return float("nan")
     return float(1.0 - disagree_observed / disagree_expected)
+
+
+def pairwise_kappas(wide: pd.DataFrame, min_shared: int = MIN_SHARED) -> tuple[np.ndarray, np.ndarray]:
+    """Cohen's kappa for every pair of raters (columns) over the units (rows) both rated yes or
+    no (True/False, NaN where not rated), for pairs sharing ``min_shared`` units or more and
+    with a kappa defined; returns (kappas, shared units per pair). All pairs at once in numpy:
+    the same numbers as ``cohen_kappa`` pair by pair."""
+    rated = wide.notna().to_numpy(dtype=float)
+    yes = (wide.fillna(False).astype(bool).to_numpy() & (rated > 0)).astype(float)
+    shared = rated.T @ rated  # units both rated
+    a_yes = yes.T @ rated  # a said yes, where b rated too
+    both_yes = yes.T @ yes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = (shared - a_yes - a_yes.T + 2 * both_yes) / shared
+        pa, pb = a_yes / shared, a_yes.T / shared
+        expected = pa * pb + (1 - pa) * (1 - pb)
+        kappa = (observed - expected) / (1 - expected)
+    upper = np.triu(np.ones_like(shared, dtype=bool), k=1)
+    keep = upper & (shared >= min_shared) & (expected < 1 - 1e-12) & np.isfinite(kappa)
+    return kappa[keep], shared[keep]
 
 
 def reading(value: float) -> str:
@@ -195,15 +211,9 @@ def agreement_table(r: CalibrationReport, standard: float = STANDARD) -> pd.Data
     for item, label in r.items.items():
         mine = r.ratings[r.ratings["item"] == item]
         wide = mine.pivot_table(index="scene_id", columns="observer", values="ticked", aggfunc="first")
-        pair_kappas, pair_scenes = [], 0
-        for a, b in combinations(wide.columns, 2):
-            both = wide[[a, b]].dropna()
-            if len(both) >= MIN_SHARED:
-                value = cohen_kappa(both[a].tolist(), both[b].tolist())
-                if not np.isnan(value):
-                    pair_kappas.append(value)
-                    pair_scenes += len(both)
-        pairwise = float(np.mean(pair_kappas)) if pair_kappas else float("nan")
+        pair_kappas, shared = pairwise_kappas(wide)
+        pairwise = float(np.mean(pair_kappas)) if len(pair_kappas) else float("nan")
+        pair_scenes = int(shared.sum())
         alpha = krippendorff_alpha(wide.T) if len(wide) else float("nan")
         against = mine.merge(r.scorer[r.scorer["item"] == item], on=["scene_id", "item"])
         scorer_kappa = (cohen_kappa(against["ticked"].tolist(), against["read"].tolist())
@@ -246,8 +256,9 @@ def _meets(pairwise: float, scorer: float | None, standard: float) -> str:
     return "yes" if all(v >= standard for v in values) else "no"
 
 
-def kappa_figure(r: CalibrationReport, standard: float = STANDARD) -> go.Figure:
-    table = agreement_table(r, standard)
+def kappa_figure(r: CalibrationReport, standard: float = STANDARD, table: pd.DataFrame | None = None
+                 ) -> go.Figure:
+    table = agreement_table(r, standard) if table is None else table
     fig = go.Figure()
     for column, name, colour in (("kappa between observers", "Observer vs observer (mean over pairs)",
                                   display.COLOURS[0]),
@@ -273,21 +284,29 @@ def kappa_figure(r: CalibrationReport, standard: float = STANDARD) -> go.Figure:
 def disagreements(r: CalibrationReport, limit: int = DISAGREEMENTS) -> pd.DataFrame:
     """The newest scenes and items where observers (and the scorer) did not all agree."""
     merged = r.ratings.merge(r.scorer, on=["scene_id", "item"], how="left")
-    found = []
-    for (scene, item), part in merged.groupby(["scene_id", "item"], sort=False):
-        votes = {o: bool(t) for o, t in zip(part["observer"], part["ticked"], strict=True)}
-        read = part["read"].iloc[0]
-        if not pd.isna(read):
-            votes[SCORER] = bool(read)
-        if len(set(votes.values())) < 2:
-            continue
-        ticked_msg = part["message_id"].dropna()
-        found.append({"scene_id": scene, "item": item, "votes": votes,
-                      "message_id": int(ticked_msg.iloc[0]) if len(ticked_msg) else None,
-                      "number": (part["messages"].iloc[0] or [None])[0]
-                      if isinstance(part["messages"].iloc[0], list) else None})
-    if not found:
+    votes = merged.groupby(["scene_id", "item"], sort=False).agg(
+        ticks=("ticked", "sum"), raters=("ticked", "size"), read=("read", "first"))
+    known = votes["read"].notna()
+    read = votes["read"].where(known, False).astype(bool)
+    split = (votes["ticks"] > 0) & (votes["ticks"] < votes["raters"])
+    scorer_apart = known & ((read & (votes["ticks"] < votes["raters"])) | (~read & (votes["ticks"] > 0)))
+    apart = votes[split | scorer_apart].reset_index()
+    if apart.empty:
         return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+    apart["scored_at"] = apart["scene_id"].map(r.scenes.set_index("scene_id")["scored_at"])
+    newest = apart.sort_values(["scored_at", "item"], ascending=False).head(limit)
+    chosen = merged.merge(newest[["scene_id", "item"]], on=["scene_id", "item"])
+    found = []
+    for (scene, item), part in chosen.groupby(["scene_id", "item"], sort=False):
+        ballot = {o: bool(t) for o, t in zip(part["observer"], part["ticked"], strict=True)}
+        scorer_read, scorer_messages = part["read"].iloc[0], part["messages"].iloc[0]
+        if not pd.isna(scorer_read):
+            ballot[SCORER] = bool(scorer_read)
+        ticked_on = part["message_id"].dropna()
+        found.append({"scene_id": scene, "item": item, "votes": ballot,
+                      "message_id": int(ticked_on.iloc[0]) if len(ticked_on) else None,
+                      "number": scorer_messages[0] if isinstance(scorer_messages, list) and scorer_messages
+                      else None})
     at = r.scenes.set_index("scene_id")
     found.sort(key=lambda f: (at.loc[f["scene_id"], "scored_at"], f["item"]), reverse=True)
     found = found[:limit]
@@ -422,7 +441,7 @@ def show_agreement(r: CalibrationReport | None) -> None:
     display.show_tiles({"Items at the standard": (f"{meets} of {len(table)}", f"kappa {STANDARD:g} or more"),
                         "Observers": (str(len(r.observers)), None),
                         "Scenes watched": (str(r.ratings["scene_id"].nunique()), r.period.label)})
-    display.show_figure(kappa_figure(r))
+    display.show_figure(kappa_figure(r, table=table))
     display.show_table(agreement_view(table), formats={
         "kappa, observers": "{:.2f}", "alpha, observers": "{:.2f}", "kappa vs scorer": "{:.2f}",
         "agree with scorer": "{:.0%}", "ratings vs scorer": "{:.0f}"})
