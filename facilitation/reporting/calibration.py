@@ -397,15 +397,19 @@ def _percent(hits: pd.Series) -> float | None:
 
 
 def lean_figure(r: CalibrationReport) -> go.Figure:
+    """Each observer's average tick rate against the team's, generous at the top, strict at the bottom."""
     table = observer_table(r).iloc[:-1].sort_values("vs team (points)")
-    colours = [display.COLOURS[2] if v > LEAN * 100 else display.COLOURS[0] if v < -LEAN * 100
-               else "#9ca3af" for v in table["vs team (points)"]]
-    fig = go.Figure(go.Bar(x=table["observer"], y=table["vs team (points)"], marker={"color": colours},
-                           hovertemplate="%{x}: %{y:+.0f} points<extra></extra>"))
-    for edge in (LEAN * 100, -LEAN * 100):
-        fig.add_hline(y=edge, line={"color": display.TARGET_COLOUR, "dash": "dot", "width": 1})
-    return display.finish_figure(fig, "Who ticks generously (above) and who strictly (below)", "Observer",
-                                 "Tick rate vs team (percentage points)", height=340)
+    edge = LEAN * 100
+    colours = [display.COLOURS[2] if v > edge else display.COLOURS[0] if v < -edge else "#9ca3af"
+               for v in table["vs team (points)"]]
+    fig = go.Figure(go.Bar(x=table["vs team (points)"], y=table["observer"], orientation="h",
+                           marker={"color": colours}, hovertemplate="%{y}: %{x:+.0f} points<extra></extra>"))
+    for x in (edge, -edge):
+        fig.add_vline(x=x, line={"color": display.TARGET_COLOUR, "dash": "dot", "width": 1})
+    fig.add_vline(x=0, line={"color": "#111827", "width": 1})
+    return display.finish_figure(fig, "Who ticks generously (right) and who strictly (left)",
+                                 "Tick rate vs team (percentage points)", "Observer",
+                                 height=max(260, 22 * len(table) + 120))
 
 
 # -- the report, as the notebook shows it ---------------------------------------------------
