@@ -68,34 +68,23 @@ class Focus:
 
 # -- patterns -------------------------------------------------------------------------
 
-def scene_conditions(attempts: pd.DataFrame, personas: Mapping[str, Persona]) -> pd.DataFrame:
-    """Long format: one row per scene and condition (kind, value, the phrase that reads it)."""
-    parts = []
-    for kind in ("persona", "difficulty", "channel"):
-        known = attempts[attempts[kind].notna()]
-        parts.append(pd.DataFrame({"scene_id": known["scene_id"], "kind": kind, "value": known[kind]}))
+def scene_conditions(attempts: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each kind of condition → its value for every scene, in the order of ``attempts``.
+
+    Customer type, difficulty and channel as stored (None where unknown); a rushed scene,
+    fast replies and overtime as ``quick:<cut>`` / ``overtime`` against "" for the rest.
+    """
+    out = {kind: attempts[kind].to_numpy(dtype=object) for kind in ("persona", "difficulty", "channel")}
     for column, kind in (("minutes", "pace"), ("reply_seconds", "replies")):
         if column in attempts:
-            parts.append(_quickest(attempts, column, kind))
+            values = attempts[column].to_numpy(dtype=float)
+            timed = values[~np.isnan(values)]
+            if len(timed) >= 2 * MIN_N and np.quantile(timed, QUICK_SHARE) < np.median(timed):
+                cut = float(np.quantile(timed, QUICK_SHARE))
+                out[kind] = np.where(np.isnan(values), None, np.where(values <= cut, f"quick:{cut:.1f}", ""))
     if "overtime" in attempts:
-        parts.append(pd.DataFrame({"scene_id": attempts["scene_id"], "kind": "overtime",
-                                   "value": np.where(attempts["overtime"].fillna(False).astype(bool),
-                                                     "overtime", "")}))
-    long = pd.concat(parts, ignore_index=True)
-    phrases = long[["kind", "value"]].drop_duplicates()
-    phrases["condition"] = [_phrase(kind, value, personas)
-                            for kind, value in zip(phrases["kind"], phrases["value"], strict=True)]
-    return long.merge(phrases, on=["kind", "value"])
-
-
-def _quickest(attempts: pd.DataFrame, column: str, kind: str) -> pd.DataFrame:
-    """Scenes in the quickest quarter by ``column`` (value ``quick:<cut>``), against the rest."""
-    timed = attempts[attempts[column].notna()]
-    if len(timed) < 2 * MIN_N or timed[column].quantile(QUICK_SHARE) >= timed[column].median():
-        return pd.DataFrame(columns=["scene_id", "kind", "value"])
-    cut = timed[column].quantile(QUICK_SHARE)
-    return pd.DataFrame({"scene_id": timed["scene_id"], "kind": kind,
-                         "value": np.where(timed[column] <= cut, f"quick:{cut:.1f}", "")})
+        out["overtime"] = np.where(attempts["overtime"].fillna(False).astype(bool), "overtime", "")
+    return out
 
 
 def _phrase(kind: str, value: str, personas: Mapping[str, Persona]) -> str:
@@ -123,21 +112,8 @@ def coaching_patterns(attempts: pd.DataFrame, competency: pd.DataFrame, rubric: 
     condition, strongest first (by the gap against the scores' spread)."""
     if attempts.empty:
         return pd.DataFrame(columns=PATTERN_COLUMNS)
-    conditions = scene_conditions(attempts, personas)
-    scores = pd.concat([competency[["scene_id", "competency", "score"]],
-                        pd.DataFrame({"scene_id": attempts["scene_id"], "competency": MISSED,
-                                      "score": attempts["missed"].astype(float)})], ignore_index=True)
-    long = scores.merge(conditions, on="scene_id")
-    long["square"] = long["score"].astype(float) ** 2
-    inside = long.groupby(["competency", "kind", "value", "condition"])[["score", "square"]].agg(
-        ["size", "sum"])
-    inside.columns = ["n", "sum", "_n", "sumsq"]
-    inside = inside.drop(columns="_n").reset_index()
-    totals = long.groupby(["competency", "kind"])[["score", "square"]].sum().rename(
-        columns={"score": "total", "square": "totalsq"})
-    totals["N"] = long.groupby(["competency", "kind"]).size()
-    table = inside.merge(totals.reset_index(), on=["competency", "kind"])
-    table = table[table["condition"] != ""]
+    table = _condition_sums(attempts, competency, [a.id for a in rubric.competencies] + [MISSED])
+    table = table[table["value"] != ""]
     table["n_without"] = table["N"] - table["n"]
     table = table[(table["n"] >= min_n) & (table["n_without"] >= min_n)].copy()
     if table.empty:
@@ -156,9 +132,41 @@ def coaching_patterns(attempts: pd.DataFrame, competency: pd.DataFrame, rubric: 
     table = table[worse & (table["gap"].abs() / spread >= MIN_T)]
     names = {a.id: a.name for a in rubric.competencies} | {MISSED: "Missed opportunities"}
     table["area"] = table["competency"].map(names)
+    table["condition"] = [_phrase(kind, value, personas)
+                          for kind, value in zip(table["kind"], table["value"], strict=True)]
     table = table.sort_values(["effect", "n"], ascending=[False, False]).rename(columns={"n": "n_with"})
     table["sentence"] = [_sentence(row) for row in table.itertuples(index=False)]
     return table[PATTERN_COLUMNS].reset_index(drop=True)
+
+
+def _condition_sums(attempts: pd.DataFrame, competency: pd.DataFrame, areas: list[str]) -> pd.DataFrame:
+    """Per area, kind and value of condition: the count, sum and sum of squares of the scores
+    under it, and the same over every scene where that kind is known (bincounts, no groupby)."""
+    scenes = pd.Index(attempts["scene_id"])
+    points = competency[competency["competency"].isin(areas)]
+    area = np.concatenate([pd.Index(areas).get_indexer(points["competency"]),
+                           np.full(len(attempts), len(areas) - 1)])
+    scene = np.concatenate([scenes.get_indexer(points["scene_id"]), np.arange(len(attempts))])
+    score = np.concatenate([points["score"].to_numpy(dtype=float), attempts["missed"].to_numpy(dtype=float)])
+    inside = scene >= 0
+    area, scene, score = area[inside], scene[inside], score[inside]
+    parts = []
+    for kind, per_scene in scene_conditions(attempts).items():
+        codes, values = pd.factorize(per_scene)  # None (unknown) → -1
+        value = codes[scene]
+        known = value >= 0
+        cells = len(areas) * len(values)
+        key = area[known] * len(values) + value[known]
+        sums = [np.bincount(key, weights=w, minlength=cells) for w in (None, score[known], score[known] ** 2)]
+        totals = [np.bincount(area[known], weights=w, minlength=len(areas))
+                  for w in (None, score[known], score[known] ** 2)]
+        parts.append(pd.DataFrame({
+            "competency": np.repeat(areas, len(values)), "kind": kind, "value": np.tile(values.astype(object),
+                                                                                         len(areas)),
+            "n": sums[0].astype(int), "sum": sums[1], "sumsq": sums[2],
+            "N": np.repeat(totals[0].astype(int), len(values)), "total": np.repeat(totals[1], len(values)),
+            "totalsq": np.repeat(totals[2], len(values))}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def headline_patterns(patterns: pd.DataFrame, limit: int = MAX_PATTERNS) -> pd.DataFrame:

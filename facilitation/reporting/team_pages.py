@@ -47,7 +47,7 @@ def header_parts(dash: TeamDashboard) -> list[Part]:
     if dash.message:
         return [f'<p class="rp-empty"><strong>{html.escape(dash.message)}</strong></p>']
     before = dash.period.previous()
-    return [f'<p class="rp-note">{html.escape(dash.scope.capitalize())} · {html.escape(dash.period.label)} '
+    return [f'<p class="rp-note">{html.escape(dash.scope)} · {html.escape(dash.period.label)} '
             f"({dash.period.days} days), compared with the {dash.period.days} days before "
             f"({html.escape(before.label)}).</p>"]
 
@@ -80,7 +80,8 @@ def participation_parts(dash: TeamDashboard) -> list[Part]:
             f"{dash.period.days} days ({dash.monthly_target} per 30 days). Training hours count everyone "
             "in a scene: the agent and the observers.")
     shown = people.drop(columns="person").rename(columns={
-        "name": "Trainee", "scenes": "Scenes", "target": "Target", "of_target": "Of target (%)",
+        "name": "Trainee", "scenes": "Scenes", "previous": "Period before", "target": "Target",
+        "of_target": "Of target (%)",
         "observed": "Observed", "hours": "Hours (h)", "average": "Average score",
         "pass_rate": "Pass rate (%)"})
     return [heading_html("Participation", note=note), display.tiles_html(tiles(dash)),
@@ -267,7 +268,7 @@ def _compact(fig: go.Figure, height: int, y: str | None = None) -> go.Figure:
 def summary_header_parts(dash: TeamDashboard) -> list[Part]:
     if dash.message:
         return [PRINT_STYLE, *header_parts(dash)]
-    return [PRINT_STYLE, f'<p class="rp-note">{html.escape(dash.scope.capitalize())} · '
+    return [PRINT_STYLE, f'<p class="rp-note">{html.escape(dash.scope)} · '
             f"{html.escape(dash.period.label)} · changes against the {dash.period.days} days before</p>",
             display.tiles_html(tiles(dash, MONTHLY_TILES))]
 
