@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -184,6 +184,9 @@ def test_calibration_compares_observers_with_each_other_and_with_the_scorer(room
     fig = calibration.kappa_figure(report)
     assert fig.layout.yaxis.title.text == "Cohen's kappa (−1 to 1)"
     assert fig.layout.xaxis.title.text == "Checklist item"
+    # a typed name is text in a chart too (plotly reads a few tags in labels)
+    renamed = replace(report, names={**report.names, "obi": "<b>Obi</b>"})
+    assert "&lt;b&gt;Obi&lt;/b&gt;" in calibration.lean_figure(renamed).data[0].y
 
 
 # -- the session debrief ------------------------------------------------------------------------

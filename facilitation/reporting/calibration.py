@@ -31,7 +31,7 @@ from ..store import Database
 from ..store import queries as q
 from ..store.schema import messages, notes, people, scenes, scores, sessions
 from . import display
-from .debrief import NO_SCORES, light_library, open_store, show_notice
+from .debrief import NO_SCORES, chart_text, light_library, open_store, show_notice
 from .params import Period, period
 
 STANDARD = 0.6  # the agreed standard: "substantial" agreement and up
@@ -402,7 +402,7 @@ def lean_figure(r: CalibrationReport) -> go.Figure:
     edge = LEAN * 100
     colours = [display.COLOURS[2] if v > edge else display.COLOURS[0] if v < -edge else "#9ca3af"
                for v in table["vs team (points)"]]
-    fig = go.Figure(go.Bar(x=table["vs team (points)"], y=table["observer"], orientation="h",
+    fig = go.Figure(go.Bar(x=table["vs team (points)"], y=table["observer"].map(chart_text), orientation="h",
                            marker={"color": colours}, hovertemplate="%{y}: %{x:+.0f} points<extra></extra>"))
     for x in (edge, -edge):
         fig.add_vline(x=x, line={"color": display.TARGET_COLOUR, "dash": "dot", "width": 1})

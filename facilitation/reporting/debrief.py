@@ -55,6 +55,12 @@ def open_store(url: str = "") -> Database:
     return db
 
 
+def chart_text(text: str) -> str:
+    """Text a person typed (a name), safe in a chart: plotly reads a few HTML tags in titles,
+    labels and legends, so markup is escaped and shows as typed."""
+    return html.escape(str(text), quote=False)
+
+
 def notice_html(text: str) -> str:
     return f'<p class="rp-notice" style="color:#374151;font-weight:600">{html.escape(text)}</p>'
 
@@ -408,7 +414,8 @@ def mood_figure(d: SceneDebrief) -> go.Figure | None:
     fig.add_hline(y=0, line={"color": display.TARGET_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(range=[-1.05, 1.05], zeroline=False)
     fig.update_xaxes(dtick=1)
-    return display.finish_figure(fig, f"Customer mood, scene {d.facts['ordinal']}: {d.facts['title']}",
+    title = chart_text(f"Customer mood, scene {d.facts['ordinal']}: {d.facts['title']}")
+    return display.finish_figure(fig, title,
                                  "Customer turn (number)", "Customer mood (−1 to +1)", height=320)
 
 

@@ -41,7 +41,7 @@ from ..store import Database
 from ..store.schema import competency_scores, debrief, enrolments, people, scores
 from ..vocabulary import COMPETENCIES, DIFFICULTIES
 from . import display
-from .debrief import NO_SCORES, cached_library, open_store, show_notice, when
+from .debrief import NO_SCORES, cached_library, chart_text, open_store, show_notice, when
 from .frames import PASS_MARK
 from .params import parse_day
 
@@ -441,8 +441,8 @@ def areas_figure(r: PersonReport) -> go.Figure:
                                      hovertemplate=f"target {area.team_target}<extra></extra>"),
                           row=row, col=col)
     fig.update_yaxes(range=[0, 105], dtick=25)
-    display.finish_figure(fig, f"{r.name}: the eight competency areas over time", "Date", "Score (0–100)",
-                          height=170 * rows + 120)
+    display.finish_figure(fig, f"{chart_text(r.name)}: the eight competency areas over time", "Date",
+                          "Score (0–100)", height=170 * rows + 120)
     fig.update_layout(legend={"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0},
                       margin={"t": 80, "b": 110})
     for i in range(len(areas)):  # axis titles once, on the outer edge
