@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from ..clock import utc
 from ..errors import NotFound, WorkbenchError
@@ -167,8 +167,9 @@ def scene_debrief(db: Database, scene_id: str, library: Library | None = None) -
         customer = {p["message_id"]: p["state"] for p in conn.execute(
             select(events.c.payload).where(events.c.scene_id == scene_id, events.c.kind == "customer")
             .order_by(events.c.id)).scalars()}
-        started, ended = conn.execute(select(func.min(events.c.at), func.max(events.c.at)).where(
-            events.c.scene_id == scene_id, events.c.kind.in_(("start", "end")))).one()
+        started, ended = conn.execute(select(
+            func.min(case((events.c.kind == "start", events.c.at))),
+            func.max(case((events.c.kind == "end", events.c.at)))).where(events.c.scene_id == scene_id)).one()
         notes = q.live_notes(conn, scene_id)
         roles = dict(conn.execute(select(scene_roles.c.person_id, scene_roles.c.role)
                                   .where(scene_roles.c.scene_id == scene_id)).all())
