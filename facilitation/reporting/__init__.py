@@ -1,8 +1,20 @@
 """Reports: pure functions from the store to pandas DataFrames and plotly figures.
 
-The notebooks in ``reports/`` are thin: a parameters cell, then calls into here.
+The notebooks in ``reports/`` are thin: a parameters cell, then calls into here. The
+package itself imports nothing heavy, so `roleplay report` starts its kernel before
+pandas or plotly load anywhere.
 """
 
-from .frames import PASS_MARK, Frames, load_frames
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["PASS_MARK", "Frames", "load_frames"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import frames
+
+        return getattr(frames, name)
+    raise AttributeError(name)

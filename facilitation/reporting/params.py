@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import WorkbenchError
-from ..store import Database
+
+if TYPE_CHECKING:  # the store loads when a period is read, not when parameters are checked
+    from ..store import Database
 
 DEFAULT_DAYS = 30
 
@@ -75,6 +75,7 @@ def parse_day(name: str, text: str) -> datetime:
 def period(db: Database, since: str = "", until: str = "", days: int = DEFAULT_DAYS) -> Period:
     """The reporting period: given dates, else ``days`` ending with the day of the latest score
     (so a dashboard opened on an old store still shows its last month, not an empty one)."""
+    import pandas as pd
     from sqlalchemy import func, select
 
     from ..store.schema import scores
