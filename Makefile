@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The demo's own store: a month of training played by `roleplay demo-data` on first start
+# (delete .demo/ to build a new one). Real sessions go to the default store, never here.
+DEMO_DB := .demo/roleplay.db
 
 .PHONY: demo test lint install clean
 
@@ -15,8 +18,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/roleplay serve --demo
+$(DEMO_DB): | $(STAMP)
+	$(BIN)/roleplay demo-data --db sqlite:///$(CURDIR)/$(DEMO_DB)
+
+demo: $(STAMP) $(DEMO_DB)
+	$(BIN)/roleplay serve --demo --db sqlite:///$(CURDIR)/$(DEMO_DB)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -75,3 +75,20 @@ def wb(store_url: str, clock: FakeClock, library: Library) -> Iterator[Workbench
     workbench = Workbench.open(store_url, library=library, clock=clock)
     yield workbench
     workbench.close()
+
+
+# -- a small demo month, for the reports and the dashboards ------------------------------
+
+def build_small_demo(path: Path, *, agents: int = 8, scenes: int = 120, seed: int = 7) -> str:
+    """A demo store at ``path`` (a month ending today, played by ``roleplay demo-data``); its URL."""
+    from facilitation.demodata import build_demo_data
+
+    url = f"sqlite:///{path}"
+    build_demo_data(url, agents=agents, scenes=scenes, seed=seed, progress=False)
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The SQLite URL of a small demo store (8 agents, 120 scenes, seed 7), built once per run."""
+    return build_small_demo(tmp_path_factory.mktemp("demo") / "demo.db")
