@@ -74,7 +74,8 @@ class _TeamMonth:
         rng, plan = self.rng, self.plan
         counts: list[int] = []
         while sum(counts) < plan.scenes:
-            counts.append(min(rng.choice(SESSION_SCENES), plan.scenes - sum(counts)))
+            left, n = plan.scenes - sum(counts), rng.choice(SESSION_SCENES)
+            counts.append(left if left - n < min(SESSION_SCENES) else n)  # no one-scene session at the end
         days = [d for d in (plan.since + timedelta(days=i) for i in range(DAYS)) if d.weekday() < 5]
         per_day = Counter(days[i * len(days) // len(counts)] for i in range(len(counts)))
         sessions = iter(counts)
