@@ -94,7 +94,8 @@ def load_frames(db: Database, *, since: datetime | None = None, until: datetime 
 
 def _frame(conn: Connection, query: Any) -> pd.DataFrame:
     result = conn.execute(query)
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    # Plain tuples: pandas probes each SQLAlchemy Row for namedtuple fields, which is slow.
+    frame = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
     for column in frame.columns:  # SQLite hands back naive datetimes: every stamp is UTC
         values = frame[column]
         if str(values.dtype).startswith("datetime64") or (
@@ -114,8 +115,9 @@ def _bounded(query: Any, column: Any, since: datetime | None, until: datetime | 
 def _attempts(conn: Connection, since: datetime | None, until: datetime | None) -> pd.DataFrame:
     latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id).scalar_subquery()
     query = _bounded(select(scores.c.scene_id, scores.c.person_id.label("agent"), scores.c.overall,
-                            scores.c.scored_at, scores.c.card, scenes.c.session_id, scenes.c.card_id,
-                            scenes.c.engine, scenes.c.overtime_noted.label("overtime"))
+                            scores.c.scored_at, scores.c.card["success"].label("success"),
+                            scores.c.card["missed"].label("missed_list"), scenes.c.session_id,
+                            scenes.c.card_id, scenes.c.engine, scenes.c.overtime_noted.label("overtime"))
                      .join(scenes, scenes.c.id == scores.c.scene_id)
                      .where(scores.c.id.in_(latest)), scores.c.scored_at, since, until)
     frame = _frame(conn, query)
@@ -125,10 +127,9 @@ def _attempts(conn: Connection, since: datetime | None, until: datetime | None) 
                     .group_by(events.c.scene_id, events.c.kind))
     last_customer = select(func.max(events.c.id)).where(events.c.kind == "customer").group_by(
         events.c.scene_id).scalar_subquery()
-    outcomes = {row.scene_id: json.loads(row.payload)["state"].get("outcome") if isinstance(row.payload, str)
-                else row.payload["state"].get("outcome")
-                for row in conn.execute(select(events.c.scene_id, events.c.payload)
-                                        .where(and_(events.c.id.in_(last_customer))))}
+    # Only the parts of the JSON a report needs (the whole score card is large to decode).
+    outcomes = dict(conn.execute(select(events.c.scene_id, events.c.payload[("state", "outcome")].as_string())
+                                 .where(and_(events.c.id.in_(last_customer)))).all())
     # The agent's pause before each reply, as the chat measured it: how fast they answered.
     replies = _frame(conn, select(messages.c.scene_id, func.avg(messages.c.pause_ms).label("pause"))
                      .where(messages.c.speaker == "agent", messages.c.pause_ms.isnot(None))
@@ -140,10 +141,10 @@ def _attempt_columns(frame: pd.DataFrame, timing: pd.DataFrame,
                      outcomes: dict[str, str | None], replies: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=[c for c in ATTEMPT_COLUMNS if c not in ("agent_name", "title")])
-    cards = [c if isinstance(c, dict) else json.loads(c) for c in frame.pop("card")]
-    frame["success_met"] = [sum(s["met"] for s in c.get("success", [])) for c in cards]
-    frame["success_total"] = [len(c.get("success", [])) for c in cards]
-    frame["missed"] = [len(c.get("missed", [])) for c in cards]
+    success = [_json_list(c) for c in frame.pop("success")]
+    frame["success_met"] = [sum(s["met"] for s in checks) for checks in success]
+    frame["success_total"] = [len(checks) for checks in success]
+    frame["missed"] = [len(_json_list(m)) for m in frame.pop("missed_list")]
     started = timing[timing["kind"] == "start"].set_index("scene_id")["first"]
     ended = timing[timing["kind"] == "end"].set_index("scene_id")["last"]
     frame["started_at"] = frame["scene_id"].map(started)
@@ -156,6 +157,12 @@ def _attempt_columns(frame: pd.DataFrame, timing: pd.DataFrame,
     frame["reply_seconds"] = (frame["scene_id"].map(replies.set_index("scene_id")["pause"]).astype(float)
                               / 1000).round(1)
     return frame
+
+
+def _json_list(value: Any) -> list:
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value or []
 
 
 def _with_people_and_cards(attempts: pd.DataFrame, people_df: pd.DataFrame, sessions_df: pd.DataFrame,
