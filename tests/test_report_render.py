@@ -56,6 +56,15 @@ def test_a_wrong_parameter_is_refused_before_anything_runs(tmp_path: Path) -> No
     assert not list(tmp_path.iterdir())
 
 
+def test_a_report_with_nothing_to_show_says_why_in_one_line_and_exits_1(demo_db: str, tmp_path: Path) -> None:
+    result = roleplay("report", "agent_progress", "-p", "person", "nobody", "--db", demo_db,
+                      "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "agent_progress: no person 'nobody'" in result.stderr
+    page = (tmp_path / "agent_progress.html").read_text(encoding="utf-8")
+    assert "no person 'nobody'" in page and "Traceback" not in page
+
+
 def test_each_person_renders_one_report_per_trainee_in_parallel(demo_db: str, tmp_path: Path) -> None:
     result = roleplay("report", "agent_progress", "--each", "person", "--workers", "2", "--db", demo_db,
                       "--out", str(tmp_path))

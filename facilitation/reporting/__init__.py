@@ -11,6 +11,10 @@ from typing import Any
 
 __all__ = ["PASS_MARK", "Frames", "load_frames"]
 
+# Output metadata a report sets when it has nothing to show, with the reason (see
+# display.show_refusal); `roleplay report` reads it to exit non-zero.
+REFUSED = "roleplay/refused"
+
 
 def __getattr__(name: str) -> Any:
     if name in __all__:

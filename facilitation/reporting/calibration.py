@@ -419,7 +419,7 @@ def load(p: Mapping[str, Any]) -> CalibrationReport | None:
         report = calibration(open_store(p.get("db", "")), p.get("since", ""), p.get("until", ""),
                              p.get("team", ""))
     except WorkbenchError as exc:
-        show_notice(str(exc))
+        display.show_refusal(str(exc))
         return None
     watched = report.ratings["scene_id"].nunique()
     show_notice(("Team " + report.team + " · " if report.team else "All teams · ")

@@ -522,7 +522,7 @@ def load(p: Mapping[str, Any]) -> DebriefReport:
     try:
         report = build(open_store(p.get("db", "")), p.get("scene", ""), p.get("session", ""))
     except WorkbenchError as exc:
-        show_notice(str(exc))
+        display.show_refusal(str(exc))
         return DebriefReport([])
     if report.session:
         display.heading(f"Session: {report.session}", 2,

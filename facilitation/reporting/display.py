@@ -20,6 +20,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import REFUSED
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 COLOURS = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#0891b2", "#dc2626", "#ca8a04", "#4b5563"]
 TARGET_COLOUR = "#6b7280"
@@ -120,6 +122,15 @@ def show_html(markup: str) -> None:
     from IPython.display import HTML, display
 
     display(HTML(markup))
+
+
+def show_refusal(message: str) -> None:
+    """The report cannot be made (an unknown person or scene, an empty store): one plain line
+    for the reader, never a traceback, and a mark `roleplay report` reads to exit non-zero."""
+    from IPython.display import display
+
+    line = f'<p class="rp-refusal" style="color:#b91c1c;font-weight:600">{html.escape(message)}</p>'
+    display({"text/html": line, "text/plain": message}, raw=True, metadata={REFUSED: message})
 
 
 def heading(text: str, level: int = 2, note: str | None = None) -> None:

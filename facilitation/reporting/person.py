@@ -512,7 +512,7 @@ def load(p: Mapping[str, Any]) -> PersonReport | None:
         report = person_report(open_store(p.get("db", "")), p.get("person", ""), p.get("since", ""),
                                p.get("until", ""))
     except WorkbenchError as exc:
-        show_notice(str(exc))
+        display.show_refusal(str(exc))
         return None
     display.heading(report.name, 2, f"{'Team ' + report.team + ' · ' if report.team else ''}"
                                     f"{report.period_label} · {len(report.in_period)} scored scene(s) · "

@@ -29,6 +29,7 @@ import nbformat
 
 from .. import __version__
 from ..errors import NotFound, WorkbenchError
+from . import REFUSED
 from .params import BadParameter, coerce
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -172,6 +173,7 @@ def run_job(job: ReportJob, kernel: Any, exporter_ready: Callable[[], None] | No
         kernel.execute(nb)
     except CellExecutionError as exc:
         error = _last_line(str(exc))
+    error = error or _refusal(nb)
     if exporter_ready:
         exporter_ready()
     job.stem.parent.mkdir(parents=True, exist_ok=True)
@@ -186,6 +188,12 @@ def run_job(job: ReportJob, kernel: Any, exporter_ready: Callable[[], None] | No
                 f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
         paths[-1].write_text(to_html(nb, _title(job), note), encoding="utf-8")
     return Rendered(job, paths, time.perf_counter() - started, error)
+
+
+def _refusal(nb: nbformat.NotebookNode) -> str | None:
+    """The reason a report gave for having nothing to show (see ``display.show_refusal``)."""
+    return next((o.metadata[REFUSED] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                 if REFUSED in o.get("metadata", {})), None)
 
 
 def _title(job: ReportJob) -> str:
