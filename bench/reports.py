@@ -82,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     month = store(args.cache, 42, 1234)
-    big = store(args.cache, 42, args.big)
+    big = store(args.cache, 120, args.big)  # a larger organisation: 120 trainees
     print(f"machine: {os.cpu_count()} cores\n")
 
     imports = report_imports("session_debrief")
