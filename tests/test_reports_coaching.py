@@ -282,15 +282,15 @@ def test_an_unknown_person_gets_one_clear_line(room: Room, monkeypatch: pytest.M
     with pytest.raises(NotFound, match="no person 'nobody'"):
         progress.person_report(_db(room), "nobody")
     shown: list[str] = []
-    monkeypatch.setattr(display, "show_html", shown.append)
+    monkeypatch.setattr(display, "show_refusal", shown.append)
     assert progress.load({"db": room.url, "person": "nobody", "since": "", "until": ""}) is None
-    assert len(shown) == 1 and "no person &#x27;nobody&#x27;" in shown[0]
+    assert len(shown) == 1 and "no person 'nobody'" in shown[0]
 
 
 def test_an_empty_store_says_how_to_get_scenes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     shown: list[str] = []
-    monkeypatch.setattr(display, "show_html", shown.append)
+    monkeypatch.setattr(display, "show_refusal", shown.append)
     assert debrief.load({"db": url, "scene": "", "session": ""}).scenes == []
     assert progress.load({"db": url, "person": "", "since": "", "until": ""}) is None
     assert calibration.load({"db": url, "since": "", "until": "", "team": ""}) is None
