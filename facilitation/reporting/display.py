@@ -14,7 +14,6 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -45,7 +44,7 @@ def finish_figure(fig: go.Figure, title: str, x: str | None, y: str | None, *, h
         raise UnlabelledFigure(f"chart {title!r} needs a title and axis titles with units")
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        template=_template(), height=height, margin={"l": 60, "r": 20, "t": 56, "b": 50},
+        template=TEMPLATE, height=height, margin={"l": 60, "r": 20, "t": 56, "b": 50},
         legend={"title": {"text": legend}} if legend else {},
     )
     if x is not None:
@@ -55,8 +54,7 @@ def finish_figure(fig: go.Figure, title: str, x: str | None, y: str | None, *, h
     return fig
 
 
-@cache
-def _template() -> go.layout.Template:
+def _house_template() -> go.layout.Template:
     """White, quiet axes, the house font and colours: layout only. plotly's own templates
     carry styles for every trace type, which every figure would then copy and serialise."""
     axis = {"gridcolor": "#e5e7eb", "linecolor": "#d1d5db", "zerolinecolor": "#d1d5db",
@@ -68,6 +66,11 @@ def _template() -> go.layout.Template:
                   "radialaxis": {"gridcolor": "#e5e7eb", "linecolor": "#d1d5db"}},
         "hoverlabel": {"font": {"family": FONT}}, "title": {"font": {"size": 16}},
     })
+
+
+# Built on import: it is the module's constant, and building it loads the plotly classes
+# every chart needs, so a preheated Voilà kernel has done that before anyone asks.
+TEMPLATE = _house_template()
 
 
 def figure_bundle(fig: go.Figure) -> dict[str, Any]:

@@ -40,7 +40,7 @@ class ReportKernel:
         self._km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
                                       ip=os.path.join(self._sockets, "kernel"))
         self._kc: Any = None
-        self._started = False
+        self._started = self._used = False
         self._cwd, self._env = cwd, env
 
     def start(self) -> None:
@@ -65,7 +65,9 @@ class ReportKernel:
         from nbclient import NotebookClient
 
         self.ready()
-        self._run_code("get_ipython().run_line_magic('reset', '-f')")
+        if self._used:  # the last report's variables go; its imports stay loaded
+            self._run_code("get_ipython().run_line_magic('reset', '-f')")
+        self._used = True
         client = NotebookClient(nb, km=self._km, kernel_name=self.kernel_name,
                                 timeout=CELL_TIMEOUT, allow_errors=False, record_timing=False)
         client.kc = self._kc  # nbclient would open (and leave open) a client of its own
