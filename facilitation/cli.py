@@ -452,7 +452,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--each", choices=("person", "scene", "session"),
                    help="render one report per person, scene or session, in parallel")
     p.add_argument("--workers", type=int, help="parallel kernels for --each (default: one per core)")
-    p.add_argument("--out", default="report-output", metavar="DIR", help="output folder (default ./report-output)")
+    p.add_argument("--out", default="report-output", metavar="DIR",
+                   help="output folder (default ./report-output)")
     p.add_argument("--format", choices=("html", "ipynb"), default="html",
                    help="html (offline, code hidden; the executed notebook is kept beside it) or ipynb")
     _db(p)
