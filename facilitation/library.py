@@ -30,14 +30,20 @@ _FOLDERS = {"card": ("scenario_cards", "ROLEPLAY_CARDS"), "rubric": ("rubrics", 
 _PACKAGE = Path(__file__).parent
 
 
+def shipped_dir(folder: str) -> Path:
+    """A top-level folder of the project (cards, rubrics, notebooks, reports): the checkout's
+    beside this package, else the copy shipped inside the wheel."""
+    beside = _PACKAGE.parent / folder
+    return beside if beside.is_dir() else _PACKAGE / "_library" / folder
+
+
 def library_dir(kind: Kind) -> Path:
-    """Where cards or rubrics live: $ROLEPLAY_CARDS / $ROLEPLAY_RUBRICS if set, else the
-    checkout beside this package, else the copy shipped inside the wheel."""
+    """Where cards or rubrics live: $ROLEPLAY_CARDS / $ROLEPLAY_RUBRICS if set, else
+    ``shipped_dir``."""
     folder, variable = _FOLDERS[kind]
     if os.environ.get(variable):
         return Path(os.environ[variable])
-    beside = _PACKAGE.parent / folder
-    return beside if beside.is_dir() else _PACKAGE / "_library" / folder
+    return shipped_dir(folder)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .library import library_dir
+from .library import library_dir, shipped_dir
 
 NOTEBOOKS = ("facilitator", "observer", "customer", "projector", "library")
 DEFAULT_PORT = 8866
@@ -36,15 +36,7 @@ CULL_INTERVAL_SECONDS = 30
 
 
 def notebooks_dir() -> Path:
-    """The served notebooks: the checkout's ``notebooks/``, else the copy shipped in the wheel."""
-    beside = Path(__file__).resolve().parent.parent / "notebooks"
-    return beside if beside.is_dir() else Path(__file__).resolve().parent / "_library" / "notebooks"
-
-
-def reports_dir() -> Path:
-    """The report notebooks: the checkout's ``reports/``, else the copy shipped in the wheel."""
-    beside = Path(__file__).resolve().parent.parent / "reports"
-    return beside if beside.is_dir() else Path(__file__).resolve().parent / "_library" / "reports"
+    return shipped_dir("notebooks")
 
 
 @contextmanager
@@ -55,7 +47,7 @@ def served_folder() -> Iterator[Path]:
         for page in sorted(notebooks_dir().glob("*.ipynb")):
             (root / page.name).symlink_to(page)
         (root / "reports").mkdir()
-        for report in sorted(reports_dir().glob("*.ipynb")):
+        for report in sorted(shipped_dir("reports").glob("*.ipynb")):
             if not report.name.startswith("_"):
                 (root / "reports" / report.name).symlink_to(report)
         yield root

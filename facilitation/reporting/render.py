@@ -29,19 +29,17 @@ import nbformat
 
 from .. import __version__
 from ..errors import NotFound, WorkbenchError
+from ..library import shipped_dir
 from . import REFUSED
 from .params import BadParameter, coerce
 
-PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # What ``--each`` renders: the parameter it sets, and the reports that take it.
 EACH = {"person": "person", "scene": "scene", "session": "session"}
 
 
 def reports_dir() -> Path:
-    """The checkout's ``reports/``, else the copy shipped in the wheel."""
-    beside = PACKAGE.parent / "reports"
-    return beside if beside.is_dir() else PACKAGE / "_library" / "reports"
+    return shipped_dir("reports")
 
 
 def report_names() -> list[str]:
