@@ -17,6 +17,20 @@ from facilitation.workbench import Workbench
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
+# Agent lines for frustrated-billing-customer: an attempt a coach would praise, and a poor one.
+GOOD = [
+    "Seeing a bill double with no warning is alarming, I'm so sorry it landed like that.",
+    "Can you tell me what changed on your team over the last month?",
+    "Here's what happened: seats were added last month, so this invoice covers twice as many seats.",
+    "I can email you a breakdown for finance, switch on seat alerts, or both. Which would help most?",
+    "I'll send the breakdown to your inbox in the next ten minutes and turn on the alerts today.",
+]
+POOR = [
+    "You should have checked the seat count before the invoice went out.",
+    "It is our policy that seats are billed for the whole month.",
+    "Anything else?",
+]
+
 
 @pytest.fixture(scope="session")
 def library() -> Library:

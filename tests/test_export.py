@@ -18,22 +18,13 @@ from facilitation.export import DEFAULT_BASE, PASS_MARK, csv_columns, export_sto
 from facilitation.vocabulary import COMPETENCIES
 from facilitation.workbench import Workbench
 
-from .conftest import roleplay
+from .conftest import GOOD, POOR, roleplay
 
 CARD = "frustrated-billing-customer"
 CARD_NUMBER, EMAIL, PHONE = "4111 1111 1111 1111", "ana.lopez@example.com", "+44 20 7946 0958"
 PII_LINE = (f"I'm so sorry this bill landed like that, it is alarming. Write to me at {EMAIL}, "
             f"call {PHONE}, or read me the card again: {CARD_NUMBER}.")
 ANA_HOME_PHONE = "07700 900123"
-GOOD = [
-    "Seeing a bill double with no warning is alarming, I'm so sorry it landed like that.",
-    "Can you tell me what changed on your team over the last month?",
-    "Here's what happened: seats were added last month, so this invoice covers twice as many seats.",
-    "I can email you a breakdown for finance, switch on seat alerts, or both. Which would help most?",
-    "I'll send the breakdown to your inbox in the next ten minutes and turn on the alerts today.",
-]
-POOR = ["You should have checked the seat count before the invoice went out.",
-        "It is our policy that seats are billed for the whole month.", "Anything else?"]
 REWOUND = "Seats were added, so the charge is correct."
 ADL = "http://adlnet.gov/expapi/verbs/"
 

@@ -10,20 +10,10 @@ from facilitation.clock import FakeClock
 from facilitation.scoring import SCORER_VERSION, score_scene
 from facilitation.workbench import InvalidInput, Workbench
 
+from .conftest import GOOD, POOR
+
 CARD = "frustrated-billing-customer"
 UPSET = "This is ridiculous! You doubled my bill without a word and I'm furious."
-GOOD = [
-    "Seeing a bill double with no warning is alarming, I'm so sorry it landed like that.",
-    "Can you tell me what changed on your team over the last month?",
-    "Here's what happened: seats were added last month, so this invoice covers twice as many seats.",
-    "I can email you a breakdown for finance, switch on seat alerts, or both. Which would help most?",
-    "I'll send the breakdown to your inbox in the next ten minutes and turn on the alerts today.",
-]
-POOR = [
-    "You should have checked the seat count before the invoice went out.",
-    "It is our policy that seats are billed for the whole month.",
-    "Anything else?",
-]
 
 
 def _play(wb: Workbench, lines: list[str], customer: str = UPSET) -> str:
