@@ -263,10 +263,9 @@ def render_many(jobs: Sequence[ReportJob], workers: int | None = None,
     return results
 
 
-def batch_jobs(name: str, each: str, parameters: Mapping[str, Any], out: Path,
+def batch_jobs(name: str, nb: nbformat.NotebookNode, each: str, parameters: Mapping[str, Any], out: Path,
                formats: tuple[str, ...], db: str | None) -> list[ReportJob]:
     """One job per person, scene or session with a scored scene in the store."""
-    nb = nbformat.read(report_path(name), as_version=4)
     key = EACH[each]
     if key not in declared_parameters(nb):
         fits = [n for n in report_names()
@@ -309,21 +308,18 @@ def _safe(label: str) -> str:
 
 def render_cli(args: argparse.Namespace) -> int:
     name = args.name.removesuffix(".ipynb")
-    report_path(name)  # an unknown name fails before anything starts
+    nb = nbformat.read(report_path(name), as_version=4)  # an unknown name fails here
     parameters: dict[str, Any] = dict(args.parameter)
     if args.db:
         parameters["db"] = args.db
+    typed_parameters(name, nb, parameters)  # a wrong parameter fails before any kernel starts
     formats = ("ipynb",) if args.format == "ipynb" else ("ipynb", "html")
     out = Path(args.out)
     if not args.each:
-        nb = nbformat.read(report_path(name), as_version=4)
-        typed_parameters(name, nb, parameters)
-        result = render_one(ReportJob(name, parameters, out / name, formats))
-        return _print_results([result])
-    jobs = batch_jobs(name, args.each, parameters, out, formats, args.db)
+        return _print_results([render_one(ReportJob(name, parameters, out / name, formats))])
+    jobs = batch_jobs(name, nb, args.each, parameters, out, formats, args.db)
     if not jobs:
         raise WorkbenchError(f"nothing to render: no {args.each} has a scored scene in the store")
-    typed_parameters(name, nbformat.read(report_path(name), as_version=4), jobs[0].parameters)
     results = _with_progress(jobs, args.workers)
     return _print_results(results)
 
