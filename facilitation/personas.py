@@ -25,6 +25,23 @@ class Reaction(Model):
     effect: Text
 
 
+class PersonaLines(Model):
+    """The persona's own words for each moment; ``{quote}`` is the agent's wrong figure."""
+
+    heard: list[Text] = Field(default_factory=list)
+    explained: list[Text] = Field(default_factory=list)
+    unheard: list[Text] = Field(default_factory=list)
+    stalling: list[Text] = Field(default_factory=list)
+    scripted: list[Text] = Field(default_factory=list)
+    still_waiting: list[Text] = Field(default_factory=list)
+    correction: list[Text] = Field(default_factory=list)
+    many_steps: list[Text] = Field(default_factory=list)
+    abandon: list[Text] = Field(default_factory=list)
+    escalate: list[Text] = Field(default_factory=list)
+    resolved: list[Text] = Field(default_factory=list)
+    grudging: list[Text] = Field(default_factory=list)
+
+
 class Persona(Model):
     id: Slug
     name: Text
@@ -38,6 +55,15 @@ class Persona(Model):
     calmed_by: list[Reaction] = Field(min_length=2)
     angered_by: list[Reaction] = Field(min_length=2)
     hidden_need: Text
+    needs_acknowledgment: bool = Field(
+        False, description="hears no explanation and accepts no resolution until the feeling is named")
+    bottom_line_by: int | None = Field(
+        None, ge=1, le=10, description="leaves after this many exchanges without the cause explained")
+    steps_per_message: int | None = Field(
+        None, ge=1, le=10, description="most instructions one message may hold before the customer is lost")
+    bristles_at_basics: bool = Field(False, description="angered by generic first-line advice")
+    values_depth: bool = Field(False, description="warms to specific facts more than to warmth")
+    lines: PersonaLines = Field(default_factory=lambda: PersonaLines())
     resolution_indicators: list[Text] = Field(min_length=2)
     sample_lines: list[Text] = Field(min_length=3)
 

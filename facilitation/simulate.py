@@ -3,7 +3,8 @@
 A policy writes the agent's next line from the drawn card (its phrase bank first, then
 plain lines of the same kind), so every card is exercised the way a trainee would play
 it: ``empathetic`` (acknowledge, explore, explain, offer options, next steps),
-``factual`` (correct but cold), and the ways it goes wrong.
+``factual`` (correct but cold), and the ways it goes wrong. The ``-varied`` policies
+(``plays``) make the same moves in words drawn per seed and never use the phrase bank.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from statistics import mean
 from .cards import DrawnCard, ScenarioCard
 from .customers import CustomerState, SceneContext, customer_engine
 from .personas import Persona
+from .plays import PLAYS, play_line
 from .records import Message, Record
 
-# (drawn card, agent turn, rng, lines used, most words the customer takes in) → the agent's line
-Policy = Callable[[DrawnCard, int, random.Random, set[str], int], str]
+# (drawn card, agent turn, rng, lines used, most words the customer takes in, heard=the customer's
+# last line) → the agent's line
+Policy = Callable[..., str]
 MAX_AGENT_TURNS = 8  # a two-minute act holds about this many exchanges
 _EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -65,7 +68,8 @@ def _line(drawn: DrawnCard, behaviour: str, rng: random.Random, used: set[str]) 
 
 
 def _planned(moves: Sequence[str]) -> Policy:
-    def policy(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str], limit: int) -> str:
+    def policy(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str], limit: int,
+               heard: str = "") -> str:
         pending = [b for b in moves if f"@{b}" not in used] or ["summary", "next_steps"]
         lines: list[str] = []
         for behaviour in pending:
@@ -82,16 +86,25 @@ def _planned(moves: Sequence[str]) -> Policy:
 
 
 def _canned(lines: Sequence[str]) -> Policy:
-    def policy(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str], limit: int) -> str:
+    def policy(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str], limit: int,
+               heard: str = "") -> str:
         return rng.choice(list(lines))
     return policy
 
 
-def _wrong_facts(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str], limit: int) -> str:
+def _wrong_facts(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str], limit: int,
+                 heard: str = "") -> str:
     amount = rng.choice(["$37.50", "$2,910", "3 seats", "45 days"])
     return rng.choice([f"Your account shows {amount}, that's what we have on file.",
                        f"I can see {amount} here, so that's the correct figure.",
                        f"It's {amount}, I've checked twice."])
+
+
+def _varied(play: str) -> Policy:
+    def policy(drawn: DrawnCard, turn: int, rng: random.Random, used: set[str], limit: int,
+               heard: str = "") -> str:
+        return play_line(play, drawn, rng, used, limit, heard)
+    return policy
 
 
 POLICIES: dict[str, Policy] = {
@@ -102,6 +115,7 @@ POLICIES: dict[str, Policy] = {
     "jargon": _canned(JARGON),
     "wrong-facts": _wrong_facts,
     "rushing": _canned(RUSHING),
+    **{name: _varied(name) for name in PLAYS},
 }
 
 
@@ -139,7 +153,7 @@ def play(card: ScenarioCard, persona: Persona, policy: str, seed: int, engine: s
     drawn = card.draw(seed)
     scene = SceneContext.of(drawn, persona, seed)
     customer = customer_engine(engine)
-    rng = random.Random(f"agent:{seed}")
+    rng = random.Random(f"agent:{card.id}:{seed}")
     used: set[str] = set()
     limit = persona.preferred_reply_words[1]
     turn = customer.open(scene).finish()
@@ -147,7 +161,7 @@ def play(card: ScenarioCard, persona: Persona, policy: str, seed: int, engine: s
     transcript = [_message(0, "customer", turn.text)]
     agent_turns = 0
     while state.outcome is None and agent_turns < MAX_AGENT_TURNS:
-        line = POLICIES[policy](drawn, agent_turns, rng, used, limit)
+        line = POLICIES[policy](drawn, agent_turns, rng, used, limit, heard=transcript[-1].text)
         transcript.append(_message(len(transcript), "agent", line))
         agent_turns += 1
         turn = customer.respond(scene, state, transcript).finish()

@@ -45,6 +45,7 @@ Competency = Literal[
 BEHAVIOURS: dict[str, str] = {
     "empathy": "acknowledges or validates the customer's feeling",
     "apology": "apologises for the customer's experience",
+    "scripted_apology": "apologises by formula (\"sorry for any inconvenience\"), naming nothing",
     "question": "asks a question",
     "open_question": "asks an open question that invites the customer to explain",
     "closed_question": "asks a yes/no or either/or question",
@@ -63,6 +64,7 @@ BEHAVIOURS: dict[str, str] = {
 Behaviour = Literal[
     "empathy",
     "apology",
+    "scripted_apology",
     "question",
     "open_question",
     "closed_question",
@@ -78,7 +80,8 @@ Behaviour = Literal[
     "pleasantries",
     "long_message",
 ]
-NEGATIVE_BEHAVIOURS = frozenset({"jargon", "blame", "overpromise", "pleasantries", "long_message"})
+NEGATIVE_BEHAVIOURS = frozenset({"jargon", "blame", "overpromise", "pleasantries", "long_message",
+                                 "scripted_apology"})
 
 PHASES = ("brief", "act", "rewind", "debrief")
 

@@ -27,6 +27,9 @@ JARGON_SENSITIVITY = {"technical-user": 0.3, "busy-executive": 0.8, "frustrated-
                       "confused-new-user": 1.0}
 EXPLAINED = re.compile(
     r"\b(?:which means|that means|i\.e\.|in other words|meaning|basically|put simply)\b", re.IGNORECASE)
+# "A workspace is the shared home for…", "SSO (single sign-on)": a term defined where it is used.
+DEFINED = re.compile(r"\s*(?:is|are) (?:a|an|the|where|what|when|how|just|simply)\b|\s*(?:means|\(|, (?:which|"
+                     r"i\.e\.|meaning|that is|or in plain)\b)", re.IGNORECASE)
 DEFAULT_MAX_WORDS = 90
 # The probability a head must reach before its behaviour counts (chosen by measuring on
 # the evaluation set; the heads themselves never saw it). Questions stay with the rules:
@@ -131,6 +134,7 @@ class Analyser:
             if threshold is not None and reading.probability >= threshold:
                 fire(behaviour, _learned_weight(reading, threshold), reading.span, reading.why)
         self._jargon_and_length(text, words, fire)
+        _discount_formula(scores, evidence)
         return Analysis(
             role=role,
             behaviours={b: round(scores.get(b, 0.0), 3) for b in BEHAVIOURS},
@@ -138,7 +142,7 @@ class Analyser:
             readability=flesch_reading_ease(text) if words >= 12 else None, reasons=reasons)
 
     def _jargon_and_length(self, text: str, words: int, fire: Any) -> None:
-        terms = list(self._jargon.finditer(text))
+        terms = [m for m in self._jargon.finditer(text) if not DEFINED.match(text, m.end())]
         if terms:
             weight = 0.55 + 0.15 * min(len(terms) - 1, 3)
             weight *= JARGON_SENSITIVITY.get(self.persona or "", 0.8)
@@ -166,6 +170,19 @@ def _customer(text: str, role: str, words: int) -> Analysis:
         reasons["sentiment"] = [complaint.why]
     return Analysis(role, {}, {"sentiment": spans} if spans else {}, mood.sentiment, mood.intensity, words,
                     reasons=reasons)
+
+
+def _discount_formula(scores: dict[str, float], evidence: dict[str, list[tuple[int, int]]]) -> None:
+    """An apology or sympathy found only inside a formula ("we apologise for any
+    inconvenience") is the formula, not a sincere apology."""
+    formula = evidence.get("scripted_apology", [])
+    if scores.get("scripted_apology", 0.0) < SHOWN:
+        return
+    inside = lambda span: any(a <= span[0] < b or a < span[1] <= b for a, b in formula)  # noqa: E731
+    for behaviour in ("apology", "empathy"):
+        spans = evidence.get(behaviour, [])
+        if spans and all(inside(span) for span in spans):
+            scores[behaviour] = min(scores[behaviour], 0.2)
 
 
 def _learned_weight(reading: Reading, threshold: float) -> float:

@@ -100,6 +100,14 @@ RULES: tuple[Rule, ...] = (
     _rule("apology", r"\b(?:I'?m|I am|we'?re|we are) (?:so |really |very |truly )*sorry\b", 0.75, "says sorry"),
     _rule("apology", r"\bsorry (?:for|about) (?:the|that|this|any|your|keeping|making)", 0.85,
           "apologises for the experience"),
+    # scripted apology: the formula that names nothing ("sorry for any inconvenience caused")
+    _rule("scripted_apology", r"\b(?:apologi[sz]e|sorry|regret|apologies)\b[^.!?]{0,25}\b(?:any|the|all) "
+          r"(?:inconvenience|trouble|disruption|issues?|problems?|frustration|difficult(?:y|ies))"
+          r"(?: (?:this|that|it) (?:may|might|has|have|could) (?:have )?(?:caused|cause)| caused)?", 0.9,
+          "apologises by formula, naming nothing that happened"),
+    _rule("scripted_apology", r"\bwe (?:value|appreciate) your (?:business|custom|patience|understanding)\b|"
+          r"\bthank you for your (?:patience|understanding)\b|\byour (?:call|business|satisfaction) is "
+          r"(?:important|our (?:top )?priority)", 0.6, "a stock phrase in place of an apology"),
     # questions (the split into open and closed is in questions.py)
     # options: two or more alternatives, or a choice handed to the customer
     _rule("options", r"\b(?:you|we|I) (?:can|could|may|might) (?:either )?[^.?!]{3,120}?,? or (?:I|we|you|"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from ..analysis import Analyser
@@ -18,6 +19,7 @@ from ..cards import DrawnCard
 from ..errors import WorkbenchError
 from ..personas import Persona
 from ..records import Message
+from .knowledge import SceneKnowledge
 from .state import OUTCOMES, CustomerState, starting_state
 
 __all__ = ["ENGINES", "OUTCOMES", "CustomerEngine", "CustomerState", "CustomerTurn", "SceneContext",
@@ -32,6 +34,11 @@ class SceneContext:
     persona: Persona
     seed: int
     analyser: Analyser
+
+    @cached_property
+    def knowledge(self) -> SceneKnowledge:
+        """What the customer knows and what the agent must tell it (read once per scene)."""
+        return SceneKnowledge.of(self.drawn)
 
     @classmethod
     def of(cls, drawn: DrawnCard, persona: Persona, seed: int | None = None) -> SceneContext:

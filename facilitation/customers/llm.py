@@ -114,7 +114,7 @@ class OpenAICustomer:
         if state.engine != self.name:  # handed over for the rest of the scene
             turn = self.offline().respond(scene, state, transcript)
             return CustomerTurn(turn, lambda _: replace(turn.state, notice=None))
-        judged, judgement = judge(scene.drawn, scene.persona, scene.analyser, state, transcript[-1].text)
+        judged, judgement = judge(scene, state, transcript[-1].text)
         messages = [{"role": "system", "content": system_prompt(scene, judged, judgement)},
                     *chat_messages(transcript)]
         return self._turn(judged, messages, lambda: self.offline().respond(scene, state, transcript))

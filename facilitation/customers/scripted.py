@@ -20,7 +20,7 @@ class ScriptedCustomer:
 
     def respond(self, scene: SceneContext, state: CustomerState, transcript: Sequence[Message]
                 ) -> CustomerTurn:
-        new, _ = judge(scene.drawn, scene.persona, scene.analyser, state, transcript[-1].text)
+        new, _ = judge(scene, state, transcript[-1].text)
         turn = sum(1 for m in transcript if m.speaker == "customer")
         stage = STAGES[min(turn, len(STAGES) - 1)]
         lines = getattr(scene.drawn.card.arc, stage)

@@ -1,0 +1,276 @@
+"""Which of a card's facts a message conveys, and which it contradicts, in any wording.
+
+A trainee never says a fact the way the card writes it. A fact is recognised by what
+survives paraphrase: its numbers (``quantities``: "$1,500", "a dozen users", "3 Nov"),
+its names and codes (the drawn customer, "INV-24817"), its key terms ("seats", "refund",
+with a few support synonyms: bill = invoice, user = seat), and its meaning, read through
+the shipped static embeddings. The embeddings alone are a weak judge (a wrong amount in
+the same words scores as close as the right one), so meaning counts only with a key
+term beside it or when it is very close.
+
+A contradiction is an amount, count, share or date the agent *asserts* about the
+account that no fact of the card holds (nor a sum, difference, product or share of
+them: "24 seats" when 12 were added to 12). Promises, plans and offers ("I'll send it
+within 10 minutes", "you could remove 3 seats") and questions are not assertions, and
+a number whose unit no fact counts is not checked at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from .quantities import TIME_UNITS, Quantity, close, quantities, same_unit
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+WORD = re.compile(r"[a-z][a-z'-]+")
+STOP = frozenset("""
+a about above after again all also although always am an and any are around as at be because been
+before being below between both but by can cannot could did do does doing done down during each
+either even ever every few for from further get gets got had has have having he her here hers him
+his how however i if in into is it its itself just less let like made make many may me might more
+most much must my never no nor not now of off on once one only or other our ours out over own per
+please same she should since so some still such than that the their them then there these they
+this those though through to too under until up upon very via was we were what when where which
+while who whom why will with within without would yes yet you your yours already really well next
+back each thing things going able sure okay right today new day days month months week weeks year
+years time times number amount total want need needs know""".split())
+# Support words people use for one another; a term is compared by its first form.
+SYNONYMS = {
+    "bill": "invoice", "billed": "invoice", "invoiced": "invoice", "invoices": "invoice", "bills": "invoice",
+    "user": "seat", "users": "seat", "licence": "seat", "license": "seat", "licences": "seat",
+    "licenses": "seat", "seats": "seat", "members": "seat", "refunded": "refund", "refundable": "refund",
+    "refunds": "refund", "reimburse": "refund", "credited": "credit", "credits": "credit",
+    "removing": "remove", "removed": "remove", "drop": "remove", "dropping": "remove", "delete": "remove",
+    "deleted": "remove", "added": "add", "adding": "add", "charged": "charge", "charges": "charge",
+    "fee": "charge", "fees": "charge", "price": "cost", "priced": "cost", "costs": "cost", "pay": "cost",
+    "paid": "cost", "paying": "cost", "backup": "backups", "restore": "recover", "restored": "recover",
+    "recovery": "recover", "recovered": "recover", "deletes": "remove", "emailed": "email", "emails": "email",
+    "waived": "waive", "waiver": "waive", "upgraded": "upgrade", "upgrading": "upgrade",
+}
+PHRASES = ((re.compile(r"\bmoney back\b"), "refund"), (re.compile(r"\btake (?:\w+ )?off\b"), "remove"),
+           (re.compile(r"\bsign(?:ed)?[- ]in\b|\blog(?:ged)?[- ]?in\b"), "login"))
+# First-person plans and offers, conditions and choices: not claims about the account.
+PLAN = re.compile(r"\b(?:I|we)(?:'ll|\u2019ll|'d| will| shall| can| could| would| am going to|'m going to|"
+                  r" are going to|'re going to| plan to| want to| need to)\b|\blet me\b|\blet's\b|\bif\b|"
+                  r"\byou (?:can|could|might|may|would|will|'ll)\b|\bwould you\b|\b(?:option|either|instead)\b",
+                  re.IGNORECASE)
+TIMING = re.compile(r"\b(?:within|in the next|in about|in under|by|in|after|every)\s+$", re.IGNORECASE)
+CODE = re.compile(r"\b[A-Z]{2,}-?\d{2,}\b")
+# How close a sentence and a fact must be in meaning (cosine of static embeddings), measured
+# on paraphrases written apart from the cards: alone, with two key terms, with a number or name.
+MEANING_ALONE, MEANING_WITH_TERMS, MEANING_WITH_VALUE = 0.78, 0.55, 0.4
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    quote: str  # the agent's words
+    span: tuple[int, int]
+    fact: str | None  # the fact it contradicts, where one is clearly meant
+    expected: str | None  # what that fact says instead
+
+
+@dataclass(frozen=True)
+class FactReading:
+    conveyed: dict[str, tuple[int, int]]  # fact id → the sentence that conveyed it
+    contradictions: tuple[Contradiction, ...]
+    tokens: frozenset[str] = field(default=frozenset())  # numbers and names the text mentions
+
+    @property
+    def wrong(self) -> tuple[str, ...]:
+        return tuple(c.quote for c in self.contradictions)
+
+
+@dataclass(frozen=True)
+class _Fact:
+    id: str
+    statement: str
+    quantities: tuple[Quantity, ...]
+    names: frozenset[str]
+    terms: frozenset[str]
+
+
+class FactBook:
+    """A drawn card's facts, ready to be recognised however they are said."""
+
+    def __init__(self, facts: Iterable[tuple[str, str, str | None]], names: Iterable[str],
+                 card_text: Iterable[str]) -> None:
+        self.names = frozenset(n.lower() for n in names if len(n) >= 3)
+        self.facts = tuple(self._fact(id_, statement, value) for id_, statement, value in facts)
+        card_text = list(card_text)
+        facts_said = [q.value for f in self.facts for q in f.quantities if q.kind != "date"]
+        written = {q.value for text in card_text for q in quantities(text) if q.kind != "date" and not q.small}
+        self.known_values = _with_derived(facts_said) | written
+        self.known_dates = {q.value for text in card_text for q in quantities(text) if q.kind == "date"}
+        self.units = {q.unit for f in self.facts for q in f.quantities if q.kind == "count" and q.unit}
+        self.kinds = {q.kind for f in self.facts for q in f.quantities}
+        self._vectors: Any = None
+
+    @classmethod
+    def of(cls, drawn: Any) -> FactBook:
+        """The facts of a ``DrawnCard``; every text of the card counts as known numbers."""
+        card = drawn.card
+        names = [v for v in drawn.values.values() if not _is_number_like(v)]
+        names += [m.group(0) for f in card.facts for m in CODE.finditer(f.statement)]
+        return cls([(f.id, f.statement, f.value) for f in card.facts], names, _card_texts(card))
+
+    def _fact(self, id_: str, statement: str, value: str | None) -> _Fact:
+        text = f"{statement} {value or ''}"
+        found = tuple(q for q in quantities(text) if not q.small)
+        names = frozenset(n for n in self.names if n in text.lower())
+        names |= {m.group(0).lower() for m in CODE.finditer(text)}
+        return _Fact(id_, statement, found, frozenset(names), frozenset(terms(statement)))
+
+    @property
+    def fact_tokens(self) -> frozenset[str]:
+        """Every number and name any fact holds."""
+        return frozenset({q.key for f in self.facts for q in f.quantities} | {n for f in self.facts for n in f.names})
+
+    def tokens(self, text: str) -> frozenset[str]:
+        low = text.lower()
+        return frozenset({q.key for q in quantities(text) if not q.small}
+                         | {n for n in self.names if n in low} | {m.group(0).lower() for m in CODE.finditer(text)})
+
+    def read(self, text: str) -> FactReading:
+        spans = sentences(text)
+        if not spans or not self.facts:
+            return FactReading({}, (), self.tokens(text))
+        similarity = self._similarity(text, spans)
+        conveyed: dict[str, tuple[int, int]] = {}
+        contradictions: list[Contradiction] = []
+        for i, span in enumerate(spans):
+            sentence = text[span[0]:span[1]]
+            found = [q for q in quantities(sentence) if not q.small]
+            wrong = list(self._contradictions(sentence, found, similarity[i], span[0]))
+            contradictions += wrong
+            wrong_facts = {c.fact for c in wrong}
+            words = terms(sentence)
+            low = sentence.lower()
+            for j, fact in enumerate(self.facts):
+                if fact.id in conveyed or fact.id in wrong_facts:
+                    continue
+                if _conveys(fact, found, low, words, float(similarity[i][j])):
+                    conveyed[fact.id] = span
+        return FactReading(conveyed, tuple(contradictions), self.tokens(text))
+
+    def _contradictions(self, sentence: str, found: Sequence[Quantity], similarity: Any, offset: int):
+        if sentence.rstrip().endswith("?") or PLAN.search(sentence):
+            return
+        for q in found:
+            if q.kind == "date":
+                if q.value in self.known_dates or "date" not in self.kinds:
+                    continue
+            elif any(close(q.value, k) for k in self.known_values):
+                continue
+            elif q.kind == "count" and (q.unit is None or q.unit not in self.units):
+                continue  # a count of something no fact counts: nothing to check it against
+            elif q.kind not in self.kinds:
+                continue  # no fact holds a number of this kind
+            if q.kind == "count" and q.unit in TIME_UNITS and TIMING.search(sentence[:q.start]):
+                continue  # "in 3 days": when something happens, said as a plan
+            fact = self._nearest(q, similarity)
+            expected = None
+            if fact is not None:
+                same = [k for k in fact.quantities if k.kind == q.kind and same_unit(k, q)]
+                expected = same[0].text if same else None
+            yield Contradiction(q.text, (offset + q.start, offset + q.end), fact.id if fact else None, expected)
+
+    def _nearest(self, q: Quantity, similarity: Any) -> _Fact | None:
+        """The fact the wrong number was most likely about: same kind of number, closest meaning."""
+        candidates = [(float(similarity[j]), f) for j, f in enumerate(self.facts)
+                      if any(k.kind == q.kind and same_unit(k, q) for k in f.quantities)]
+        return max(candidates, key=lambda c: c[0])[1] if candidates else None
+
+    def _similarity(self, text: str, spans: Sequence[tuple[int, int]]) -> Any:
+        from .embedding import static_model
+
+        model = static_model()
+        if self._vectors is None:
+            self._vectors = model.embed([f.statement for f in self.facts])
+        return model.embed_spans(text, spans) @ self._vectors.T
+
+
+def _conveys(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str], meaning: float) -> bool:
+    numbers = {k.key for q in found for k in fact.quantities
+               if k.kind == q.kind and close(q.value, k.value) and same_unit(q, k)}
+    values = len(numbers) + sum(1 for n in fact.names if n in low)
+    shared = len(words & fact.terms)
+    if values >= 2:
+        return True
+    if values == 1 and (shared >= 1 or meaning >= MEANING_WITH_VALUE):
+        return True
+    if fact.quantities:  # a fact that is a number is conveyed by saying the number
+        return meaning >= MEANING_ALONE and shared >= 2
+    return meaning >= MEANING_ALONE or (meaning >= MEANING_WITH_TERMS and shared >= 2)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, without its surrounding spaces."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def terms(text: str) -> set[str]:
+    """The content words of ``text`` in one form each: lower-case, stemmed, synonyms merged."""
+    low = text.lower()
+    found = {word for pattern, word in PHRASES if pattern.search(low)}
+    for word in WORD.findall(low):
+        word = word.strip("'-")
+        if len(word) < 4 or word in STOP:
+            continue
+        word = SYNONYMS.get(word, word)
+        found.add(SYNONYMS.get(_stem(word), _stem(word)))
+    return found
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _with_derived(values: Iterable[float]) -> frozenset[float]:
+    """The card's numbers and what an agent may work out from them: sums, differences,
+    products, halves, doubles and shares."""
+    base = sorted({round(v, 2) for v in values})
+    out = set(base)
+    for v in base:
+        out.update((v * 2, v / 2))
+    for a, b in combinations(base, 2):
+        out.update((a + b, abs(a - b), a * b))
+        if a:
+            out.update((b / a, 100 * b / a, 100 * (b - a) / a))
+        if b:
+            out.update((a / b, 100 * a / b))
+    return frozenset(round(v, 2) for v in out)
+
+
+def _is_number_like(value: str) -> bool:
+    return bool(re.fullmatch(r"[$€£]?[\d,.]+%?|[A-Z][a-z]+ \d{1,2}", value.strip()))
+
+
+def _card_texts(card: Any) -> list[str]:
+    """Every text of a drawn card, whose numbers are therefore not wrong when said."""
+    texts: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key != "variables":
+                    walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(card.model_dump())
+    return texts

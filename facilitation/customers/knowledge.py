@@ -1,0 +1,60 @@
+"""What the simulated customer knows, and what the agent must tell it, for one drawn card.
+
+The customer starts knowing what it brought to the chat (its opening, the spark, its
+lens, its own name and company) and learns the rest only from the agent. The card's
+discovery lines say what explanation the customer is waiting for: the facts they mention
+are the *cause*, and the customer reaches discovery once the agent has conveyed one of
+them. A hidden objective is met by conveying the facts its need speaks of (or, for a
+need about feelings, by the acknowledgment it asks for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..analysis.facts import FactBook
+from ..cards import DrawnCard
+
+FEELINGS = frozenset({"empathy", "apology", "reassurance"})
+
+
+@dataclass(frozen=True)
+class SceneKnowledge:
+    book: FactBook
+    cause: frozenset[str]  # facts whose explanation the customer is waiting for
+    objective_facts: dict[str, frozenset[str]]  # objective id → facts that meet it
+    feeling_objectives: frozenset[str]  # objectives met by acknowledgment, not by facts
+    customer_tokens: frozenset[str]  # numbers and names the customer knows unprompted
+
+    @classmethod
+    def of(cls, drawn: DrawnCard) -> SceneKnowledge:
+        card = drawn.card
+        book = FactBook.of(drawn)
+        cause = (_facts_in(book, card.arc.discovery) | _facts_in(book, [card.paths.good.agent_does])
+                 or frozenset(f.id for f in card.facts))
+        objective_facts, feelings = {}, set()
+        for o in card.hidden_objectives:
+            linked = _facts_in(book, [o.need])
+            objective_facts[o.id] = linked
+            if not linked and set(o.earned_by) & FEELINGS:
+                feelings.add(o.id)
+        c = card.customer
+        own = [*card.arc.opening, card.spark, c.name, c.company, c.tenure, card.customer_lens.fears_losing,
+               card.customer_lens.matters_now, card.customer_lens.why_timing_matters]
+        known = frozenset().union(*(book.tokens(text) for text in own)) - book.fact_tokens
+        return cls(book, cause, objective_facts, frozenset(feelings), known)
+
+    def speakable(self, line: str, told: Iterable[str]) -> bool:
+        """The customer may say ``line``: every fact it holds has been told by the agent, and
+        every other number or name in it is the customer's own."""
+        told = set(told)
+        return all(token in told or (token in self.customer_tokens and token not in self.book.fact_tokens)
+                   for token in self.book.tokens(line))
+
+
+def _facts_in(book: FactBook, texts: Iterable[str]) -> frozenset[str]:
+    found: set[str] = set()
+    for text in texts:
+        found.update(book.read(text).conveyed)
+    return frozenset(found)
