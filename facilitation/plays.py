@@ -104,10 +104,10 @@ def explain(drawn: DrawnCard, rng: random.Random, used: set[str], heard: str = '
 
 def explain_wrongly(drawn: DrawnCard, rng: random.Random, used: set[str], heard: str = '') -> str:
     """A fact with its figures changed, or a cause of the trainee's invention."""
-    numbered = [f for f in drawn.card.facts if any(not q.small for q in quantities(f.statement))]
-    if numbered and rng.random() < 0.5:
-        fact = rng.choice(numbered)
-        return rng.choice(FRAMES).format(s=_distort(fact.statement, rng), S=_distort(fact.statement, rng))
+    distorted = [d for f in drawn.card.facts if (d := _distort(f.statement, rng)) != f.statement]
+    if distorted and rng.random() < 0.5:
+        wrong = rng.choice(distorted)
+        return rng.choice(FRAMES).format(s=wrong[0].lower() + wrong[1:], S=wrong)
     money = rng.choice(["$250", "$89", "$412.50", "$1,175", "€140"])
     return rng.choice(WRONG_CAUSES).format(p=rng.choice([15, 25, 40]), m=money)
 
@@ -214,7 +214,7 @@ def _distort(statement: str, rng: random.Random) -> str:
 
 def _answering(facts: Sequence[Any], heard: str) -> Any:
     """The fact closest to a question the customer asked, when it asked one."""
-    if "?" not in heard:
+    if not heard.strip():
         return None
     from .analysis.embedding import static_model
     from .analysis.facts import terms
@@ -224,7 +224,7 @@ def _answering(facts: Sequence[Any], heard: str) -> Any:
     scores = model.embed([f.statement for f in facts]) @ model.embed([heard])[0]
     ranked = sorted(zip(scores.tolist(), facts, strict=True),
                     key=lambda p: -(p[0] + 0.1 * len(asked & terms(p[1].statement))))
-    return ranked[0][1] if ranked[0][0] >= 0.3 else None
+    return ranked[0][1] if ranked[0][0] >= (0.3 if "?" in heard else 0.45) else None
 
 
 def _jargon_in(drawn: DrawnCard, text: str) -> bool:

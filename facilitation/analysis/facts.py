@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from .quantities import TIME_UNITS, Quantity, close, quantities, same_unit
+from .quantities import Quantity, close, quantities, same_unit
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 WORD = re.compile(r"[a-z][a-z'-]+")
@@ -58,7 +58,6 @@ PLAN = re.compile(r"\b(?:I|we)(?:'ll|\u2019ll|'d| will| shall| can| could| would
                   r" are going to|'re going to| plan to| want to| need to)\b|\blet me\b|\blet's\b|\bif\b|"
                   r"\byou (?:can|could|might|may|would|will|'ll)\b|\bwould you\b|\b(?:option|either|instead)\b",
                   re.IGNORECASE)
-TIMING = re.compile(r"\b(?:within|in the next|in about|in under|by|in|after|every)\s+$", re.IGNORECASE)
 CODE = re.compile(r"\b[A-Z]{2,}-?\d{2,}\b")
 # How close a sentence and a fact must be in meaning (cosine of static embeddings), measured
 # on paraphrases written apart from the cards: alone, with two key terms, with a number or name.
@@ -101,9 +100,8 @@ class FactBook:
         self.names = frozenset(n.lower() for n in names if len(n) >= 3)
         self.facts = tuple(self._fact(id_, statement, value) for id_, statement, value in facts)
         card_text = list(card_text)
-        facts_said = [q.value for f in self.facts for q in f.quantities if q.kind != "date"]
-        written = {q.value for text in card_text for q in quantities(text) if q.kind != "date" and not q.small}
-        self.known_values = _with_derived(facts_said) | written
+        self.written = tuple(q for text in card_text for q in quantities(text) if q.kind != "date" and not q.small)
+        self.derived = _derived([q for f in self.facts for q in f.quantities if q.kind != "date"])
         self.known_dates = {q.value for text in card_text for q in quantities(text) if q.kind == "date"}
         self.units = {q.unit for f in self.facts for q in f.quantities if q.kind == "count" and q.unit}
         self.kinds = {q.kind for f in self.facts for q in f.quantities}
@@ -146,11 +144,12 @@ class FactBook:
             found = [q for q in quantities(sentence) if not q.small]
             wrong = list(self._contradictions(sentence, found, similarity[i], span[0]))
             contradictions += wrong
-            wrong_facts = {c.fact for c in wrong}
+            if wrong:
+                continue  # a sentence that gets a figure wrong conveys nothing, however close its words
             words = terms(sentence)
             low = sentence.lower()
             for j, fact in enumerate(self.facts):
-                if fact.id in conveyed or fact.id in wrong_facts:
+                if fact.id in conveyed:
                     continue
                 if _conveys(fact, found, low, words, float(similarity[i][j])):
                     conveyed[fact.id] = span
@@ -163,20 +162,28 @@ class FactBook:
             if q.kind == "date":
                 if q.value in self.known_dates or "date" not in self.kinds:
                     continue
-            elif any(close(q.value, k) for k in self.known_values):
+            elif self._known(q):
                 continue
             elif q.kind == "count" and (q.unit is None or q.unit not in self.units):
                 continue  # a count of something no fact counts: nothing to check it against
-            elif q.kind not in self.kinds:
-                continue  # no fact holds a number of this kind
-            if q.kind == "count" and q.unit in TIME_UNITS and TIMING.search(sentence[:q.start]):
-                continue  # "in 3 days": when something happens, said as a plan
+            elif q.kind == "count" and q.kind not in self.kinds:
+                continue  # no fact holds a count: nothing to check it against
+            # an amount or a share no fact holds is wrong even on a card with no money in it
             fact = self._nearest(q, similarity)
             expected = None
             if fact is not None:
                 same = [k for k in fact.quantities if k.kind == q.kind and same_unit(k, q)]
                 expected = same[0].text if same else None
             yield Contradiction(q.text, (offset + q.start, offset + q.end), fact.id if fact else None, expected)
+
+    def _known(self, q: Quantity) -> bool:
+        """Written on the card as this kind of number, or worked out from the facts' numbers."""
+        if any(close(q.value, k.value) and (k.kind == q.kind or k.unit is None or q.unit is None)
+               and same_unit(q, k) for k in self.written):
+            return True
+        group = q.unit if q.kind == "count" else q.kind
+        return any(close(q.value, v) for v in self.derived.get(group or "", ())) or \
+            any(close(q.value, v) for v in self.derived.get("any", ()))
 
     def _nearest(self, q: Quantity, similarity: Any) -> _Fact | None:
         """The fact the wrong number was most likely about: same kind of number, closest meaning."""
@@ -237,20 +244,27 @@ def _stem(word: str) -> str:
     return word
 
 
-def _with_derived(values: Iterable[float]) -> frozenset[float]:
-    """The card's numbers and what an agent may work out from them: sums, differences,
-    products, halves, doubles and shares."""
-    base = sorted({round(v, 2) for v in values})
-    out = set(base)
-    for v in base:
-        out.update((v * 2, v / 2))
-    for a, b in combinations(base, 2):
-        out.update((a + b, abs(a - b), a * b))
-        if a:
-            out.update((b / a, 100 * b / a, 100 * (b - a) / a))
-        if b:
-            out.update((a / b, 100 * a / b))
-    return frozenset(round(v, 2) for v in out)
+def _derived(found: Sequence[Quantity]) -> dict[str, frozenset[float]]:
+    """What an agent may work out from the facts' numbers, by what it counts: money from
+    sums, differences, doubles and halves; counts from sums and differences of the same
+    unit; shares (percent) from two amounts of money."""
+    money = sorted({q.value for q in found if q.kind == "money"})
+    counts: dict[str, set[float]] = {}
+    for q in found:
+        if q.kind == "count":
+            counts.setdefault(q.unit or "", set()).add(q.value)
+    out: dict[str, set[float]] = {"money": set(), "percent": set(), "any": set()}
+    for a, b in combinations(money, 2):
+        out["money"].update((a + b, abs(a - b)))
+    for a in money:
+        out["money"].update((2 * a, a / 2))
+    for unit, values in counts.items():
+        out[unit] = {2 * v for v in values} | {a + b for a, b in combinations(values, 2)} | \
+            {abs(a - b) for a, b in combinations(values, 2)}
+    for a, b in combinations(money, 2):
+        if a and b:
+            out["percent"].update((100 * a / b, 100 * b / a, 100 * abs(b - a) / a))
+    return {k: frozenset(round(v, 2) for v in values) for k, values in out.items()}
 
 
 def _is_number_like(value: str) -> bool:

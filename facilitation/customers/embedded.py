@@ -130,8 +130,9 @@ class _Reply:
         if state.stage == "resolution":
             return pick(self.speakable(card.arc.resolution), L.WHAT_NOW, relevant=True)
         if state.discovered:
-            pending = set(state.revealed) - set(state.met)
-            return pick(L.PENDING if pending else [], L.WHAT_NOW, self.own.still_waiting)
+            pending = [o for o in card.hidden_objectives if o.id in state.revealed and o.id not in state.met]
+            restated = [L.still_need(o.need) for o in pending]
+            return pick(restated, L.PENDING if pending else [], L.WHAT_NOW, self.own.stalling)
         complaints = self.speakable([*card.arc.complication, *self.persona.sample_lines])
         if self.seen.newly_heard or self.seen.calmed:  # calmer now: it asks rather than complains
             return pick(self.own.still_waiting, complaints, L.STILL_WAITING, relevant=True)

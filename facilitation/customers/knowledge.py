@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..analysis.facts import FactBook
+from ..analysis.facts import FactBook, terms
 from ..cards import DrawnCard
 
 FEELINGS = frozenset({"empathy", "apology", "reassurance"})
+ADDRESSES = 0.45
+ANSWERS = 0.5  # cosine at which a fact answers a need it shares a key term with  # cosine at which a message speaks to a need with no word in common
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class SceneKnowledge:
     cause: frozenset[str]  # facts whose explanation the customer is waiting for
     objective_facts: dict[str, frozenset[str]]  # objective id → facts that meet it
     feeling_objectives: frozenset[str]  # objectives met by acknowledgment, not by facts
+    objective_answers: dict[str, frozenset[str]]  # objective id → facts that answer it once asked
     customer_tokens: frozenset[str]  # numbers and names the customer knows unprompted
 
     @classmethod
@@ -39,11 +42,22 @@ class SceneKnowledge:
             objective_facts[o.id] = linked
             if not linked and set(o.earned_by) & FEELINGS:
                 feelings.add(o.id)
+        answers = {o.id: _answers(book, o.need) for o in card.hidden_objectives}
         c = card.customer
         own = [*card.arc.opening, card.spark, c.name, c.company, c.tenure, card.customer_lens.fears_losing,
                card.customer_lens.matters_now, card.customer_lens.why_timing_matters]
         known = frozenset().union(*(book.tokens(text) for text in own)) - book.fact_tokens
-        return cls(book, cause, objective_facts, frozenset(feelings), known)
+        return cls(book, cause, objective_facts, frozenset(feelings), answers, known)
+
+    def addresses(self, text: str, need: str) -> bool:
+        """The message speaks to ``need``: a key term in common, or close in meaning."""
+        if terms(text) & terms(need):
+            return True
+        from ..analysis.embedding import static_model
+
+        model = static_model()
+        vectors = model.embed([text, need])
+        return float(vectors[0] @ vectors[1]) >= ADDRESSES
 
     def speakable(self, line: str, told: Iterable[str]) -> bool:
         """The customer may say ``line``: every fact it holds has been told by the agent, and
@@ -51,6 +65,17 @@ class SceneKnowledge:
         told = set(told)
         return all(token in told or (token in self.customer_tokens and token not in self.book.fact_tokens)
                    for token in self.book.tokens(line))
+
+
+def _answers(book: FactBook, need: str) -> frozenset[str]:
+    """Facts that speak to a need: close in meaning with a key term in common."""
+    from ..analysis.embedding import static_model
+
+    model = static_model()
+    need_terms = terms(need)
+    vectors = model.embed([need, *(f.statement for f in book.facts)])
+    return frozenset(f.id for f, score in zip(book.facts, (vectors[1:] @ vectors[0]).tolist(), strict=True)
+                     if score >= ANSWERS and terms(f.statement) & need_terms)
 
 
 def _facts_in(book: FactBook, texts: Iterable[str]) -> frozenset[str]:

@@ -97,6 +97,20 @@ def in_own_words(text: str, persona: str) -> str:
     return f"{NUDGE_OPENERS.get(persona, 'Also: ')}{body}."
 
 
+_NEED_PRONOUNS = ((r"\bshe's\b|\bhe's\b", "I'm"), (r"\bshe\b|\bhe\b", "I"), (r"\bher\b|\bhis\b", "my"),
+                  (r"\bherself\b|\bhimself\b", "myself"), (r"\bthey\b", "I"), (r"\btheir\b", "my"),
+                  (r"\bthem\b", "me"))
+
+
+def still_need(need: str) -> str:
+    """A hidden need the customer already voiced, asked again in plain first person."""
+    text = need.strip().rstrip(".")
+    text = text[:1].lower() + text[1:]
+    for pattern, word in _NEED_PRONOUNS:
+        text = re.sub(pattern, word, text)
+    return f"What I still need is {text}."
+
+
 class LineChooser:
     """Picks one fresh line for a moment of the scene, seeded and relevant to the agent's words."""
 

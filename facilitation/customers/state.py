@@ -159,7 +159,7 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
 
     conveyed = (*state.conveyed, *new_facts)
     revealed, met = list(state.revealed), list(state.met)
-    newly_met = _met_now(scene, state, set(conveyed), set(facts.conveyed), shown, heard, angered)
+    newly_met = _met_now(scene, state, agent_text, set(conveyed), set(facts.conveyed), shown, heard, angered)
     met += [o for o in newly_met if o not in met]
     earned = next((o for o in scene.drawn.card.hidden_objectives
                    if o.id not in revealed and o.id not in met and shown & set(o.earned_by)
@@ -200,8 +200,8 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
                           newly_heard, unheard, stalling)
 
 
-def _met_now(scene: SceneContext, state: CustomerState, conveyed: set[str], this_turn: set[str],
-             shown: set[str], heard: bool, angered: list[str]) -> tuple[str, ...]:
+def _met_now(scene: SceneContext, state: CustomerState, agent_text: str, conveyed: set[str],
+             this_turn: set[str], shown: set[str], heard: bool, angered: list[str]) -> tuple[str, ...]:
     """Objectives this message meets: the facts its need speaks of are now all told (one of
     them in this message), or, for a need about feelings, it is acknowledged once voiced."""
     knows = scene.knowledge
@@ -210,11 +210,17 @@ def _met_now(scene: SceneContext, state: CustomerState, conveyed: set[str], this
         if o.id in state.met or angered:
             continue
         linked = knows.objective_facts.get(o.id, frozenset())
+        acting = shown & (set(o.earned_by) | FORWARD | {"summary"})
         if linked and linked <= conveyed and linked & this_turn:
             out.append(o.id)
-        elif linked and o.id in state.revealed and linked & this_turn and shown & (FORWARD | {"summary"}):
+        elif linked and o.id in state.revealed and linked & this_turn and acting:
             out.append(o.id)  # answered once asked, with the facts and a way to act on them
-        elif not linked and o.id in state.revealed and shown & (set(o.earned_by) | FORWARD) and heard:
+        elif o.id in state.revealed and knows.objective_answers.get(o.id, frozenset()) & this_turn:
+            out.append(o.id)  # the fact that answers what was asked
+        elif o.id in knows.feeling_objectives:
+            if o.id in state.revealed and heard and shown & (FEELINGS | set(o.earned_by) | FORWARD):
+                out.append(o.id)
+        elif not linked and o.id in state.revealed and acting and knows.addresses(agent_text, o.need):
             out.append(o.id)
     return tuple(out)
 
