@@ -45,7 +45,9 @@ PLAIN: dict[str, list[str]] = {
 }
 # The moves each policy makes, in order; a move waits for the next message when the
 # customer's patience for length would not take it now, and none is skipped.
-EMPATHETIC = ("empathy", "apology", "open_question", "summary", "policy", "options", "next_steps")
+EMPATHETIC = ("empathy", "apology", "open_question", "summary", "policy", "reassurance", "options", "next_steps",
+              "closed_question")
+ANSWERS = 0.45  # how close a phrase-bank line must be to the customer's question to answer it
 FACTUAL = ("summary", "policy", "options", "next_steps")
 MOVES_PER_MESSAGE = 2
 DISMISSIVE = ["That's just how it works.", "There's nothing I can do about that.",
@@ -72,6 +74,10 @@ def _planned(moves: Sequence[str]) -> Policy:
                heard: str = "") -> str:
         pending = [b for b in moves if f"@{b}" not in used] or ["summary", "next_steps"]
         lines: list[str] = []
+        answer = _answer_from_bank(drawn, heard, used, warm="empathy" in moves)
+        if answer is not None:  # what the customer just asked for comes first
+            lines.append(answer)
+            used.add(answer)
         for behaviour in pending:
             line = _line(drawn, behaviour, rng, used)
             if line is None:
@@ -83,6 +89,21 @@ def _planned(moves: Sequence[str]) -> Policy:
             used.update((line, f"@{behaviour}"))
         return " ".join(lines)
     return policy
+
+
+def _answer_from_bank(drawn: DrawnCard, heard: str, used: set[str], warm: bool) -> str | None:
+    """The unused phrase-bank line closest to what the customer just asked, if it is close
+    (a cold policy never answers with a feeling)."""
+    bank = [p.line for p in drawn.card.phrase_bank if p.line not in used
+            and (warm or p.behaviour not in ("empathy", "apology", "reassurance"))]
+    if not bank or "?" not in heard:
+        return None
+    from .analysis.embedding import static_model
+
+    model = static_model()
+    scores = (model.embed(bank) @ model.embed([heard])[0]).tolist()
+    best = max(range(len(bank)), key=scores.__getitem__)
+    return bank[best] if scores[best] >= ANSWERS else None
 
 
 def _canned(lines: Sequence[str]) -> Policy:

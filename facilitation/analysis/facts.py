@@ -50,6 +50,9 @@ SYNONYMS = {
     "paid": "cost", "paying": "cost", "backup": "backups", "restore": "recover", "restored": "recover",
     "recovery": "recover", "recovered": "recover", "deletes": "remove", "emailed": "email", "emails": "email",
     "waived": "waive", "waiver": "waive", "upgraded": "upgrade", "upgrading": "upgrade",
+    "save": "cut", "saves": "cut", "saving": "cut", "savings": "cut", "reduce": "cut", "reduces": "cut",
+    "reduction": "cut", "lower": "cut", "lowers": "cut", "spend": "cost", "spending": "cost",
+    "broken": "break", "broke": "break", "fixable": "fix", "fixed": "fix",
 }
 PHRASES = ((re.compile(r"\bmoney back\b"), "refund"), (re.compile(r"\btake (?:\w+ )?off\b"), "remove"),
            (re.compile(r"\bsign(?:ed)?[- ]in\b|\blog(?:ged)?[- ]?in\b"), "login"))

@@ -16,7 +16,8 @@ _FEELING = (
     r"pain\w*|overwhelm\w*|tough|awful|rough|exhaust\w*|confus\w*|disappoint\w*|infuriat\w*|"
     r"anger|angry|mad|sad|hurt\w*|lonely|anxious|anxiety|nerv\w*|terrible|horrible|heartbreak\w*|"
     r"unfair|inconvenient|shock\w*|concern\w*|embarrass\w*|tired|draining|afraid|fear\w*|"
-    r"unsettling|upset|distress\w*|devastat\w*|a lot to deal with|a lot to handle|a nightmare)"
+    r"unsettling|upset|distress\w*|devastat\w*|a lot to deal with|a lot to handle|a nightmare|maddening|"
+    r"gutting|galling|nerve-?wracking|miserable|unacceptable|the last thing you need|not what you need)"
 )
 # Reactions to what the other person shared, good or bad: acknowledging is empathy too.
 _REACTION = (

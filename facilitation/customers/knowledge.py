@@ -49,15 +49,18 @@ class SceneKnowledge:
         known = frozenset().union(*(book.tokens(text) for text in own)) - book.fact_tokens
         return cls(book, cause, objective_facts, frozenset(feelings), answers, known)
 
-    def addresses(self, text: str, need: str) -> bool:
-        """The message speaks to ``need``: a key term in common, or close in meaning."""
-        if terms(text) & terms(need):
+    def addresses(self, text: str, need: str, *, asked: bool) -> bool:
+        """The message speaks to ``need``: once the customer has asked, a key term in common
+        or closeness in meaning will do; unasked, it takes both."""
+        shared = bool(terms(text) & terms(need))
+        if asked and shared:
             return True
         from ..analysis.embedding import static_model
 
         model = static_model()
         vectors = model.embed([text, need])
-        return float(vectors[0] @ vectors[1]) >= ADDRESSES
+        close = float(vectors[0] @ vectors[1]) >= (ADDRESSES if asked else ANSWERS)
+        return close and (asked or shared)
 
     def speakable(self, line: str, told: Iterable[str]) -> bool:
         """The customer may say ``line``: every fact it holds has been told by the agent, and

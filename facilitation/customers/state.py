@@ -192,7 +192,7 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
         strikes=strikes, conveyed=conveyed, told=tuple(dict.fromkeys((*state.told, *sorted(facts.tokens)))),
         doubts=doubts, heard=heard, forward=state.forward or bool(shown & FORWARD),
         asked=tuple(dict.fromkeys((*state.asked, *questions))), goal_met=goal_met)
-    new = replace(new, stage=_stage(new, cause_known))
+    new = replace(new, stage=_stage(new, cause_known, heard or not persona.needs_acknowledgment))
     new = replace(new, outcome=_outcome(new, persona, contradicted, progress, cause_known))
     new = replace(new, history=(*state.history, new.mood))
     return new, Judgement(reading, facts, tuple(calmed), tuple(angered), wrong, contradicted, rushed,
@@ -213,15 +213,17 @@ def _met_now(scene: SceneContext, state: CustomerState, agent_text: str, conveye
         acting = shown & (set(o.earned_by) | FORWARD | {"summary"})
         if linked and linked <= conveyed and linked & this_turn:
             out.append(o.id)
-        elif linked and o.id in state.revealed and linked & this_turn and acting:
-            out.append(o.id)  # answered once asked, with the facts and a way to act on them
+        elif linked and o.id in state.revealed and linked & this_turn:
+            out.append(o.id)  # answered once asked, with one of the facts it asks about
         elif o.id in state.revealed and knows.objective_answers.get(o.id, frozenset()) & this_turn:
             out.append(o.id)  # the fact that answers what was asked
         elif o.id in knows.feeling_objectives:
             if o.id in state.revealed and heard and shown & (FEELINGS | set(o.earned_by) | FORWARD):
                 out.append(o.id)
-        elif not linked and o.id in state.revealed and acting and knows.addresses(agent_text, o.need):
-            out.append(o.id)
+            elif shown & FEELINGS and knows.addresses(agent_text, o.need, asked=False):
+                out.append(o.id)  # the reassurance it needed, given before it had to ask
+        elif not linked and acting and knows.addresses(agent_text, o.need, asked=o.id in state.revealed):
+            out.append(o.id)  # once asked, any answer to it; before, only a close one
     return tuple(out)
 
 
@@ -236,8 +238,9 @@ def _questions(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _stage(state: CustomerState, cause_known: bool) -> str:
-    if cause_known and state.forward and not state.doubts and set(state.revealed) <= set(state.met):
+def _stage(state: CustomerState, cause_known: bool, heard_enough: bool) -> str:
+    if (cause_known and heard_enough and state.forward and not state.doubts
+            and set(state.revealed) <= set(state.met)):
         return "resolution"
     if cause_known:
         return "discovery"
