@@ -250,7 +250,10 @@ def simulate(args: argparse.Namespace) -> int:
 
     lib = Library.load()
     cards = list(lib.cards.values()) if args.card == "all" else [lib.card(args.card)]
-    policies = list(POLICIES) if args.policy == "all" else [args.policy]
+    policies = list(POLICIES) if args.policy == "all" else args.policy.split(",")
+    unknown = [p for p in policies if p not in POLICIES]
+    if unknown:
+        raise WorkbenchError(f"no policy {unknown[0]!r}; have {', '.join(POLICIES)}")
     results = simulate(cards, lib.personas, policies, args.runs, seed=args.seed, engine=args.engine)
     if args.format == "json":
         _print_json([r.brief() for r in results])
@@ -260,7 +263,24 @@ def simulate(args: argparse.Namespace) -> int:
              "trust": f"{r.mean_trust:.2f}", "mood by turn": " ".join(f"{m:+.1f}" for m in r.mood)}
             for r in results]
     print(table(rows, list(rows[0])))
+    if len(cards) > 1:
+        print()
+        print(table(_policy_totals(results), ["policy", "runs", "resolved", "escalated", "abandoned", "trust"]))
     return 0
+
+
+def _policy_totals(results: list) -> list[dict[str, str]]:
+    """Every card together, one row per policy: the figures the simulator QA is held to."""
+    rows = []
+    for policy in dict.fromkeys(r.policy for r in results):
+        mine = [r for r in results if r.policy == policy]
+        runs = sum(r.runs for r in mine)
+        share = lambda n: f"{n} ({100 * n / runs:.0f}%)"  # noqa: E731
+        rows.append({"policy": policy, "runs": str(runs), "resolved": share(sum(r.resolved for r in mine)),
+                     "escalated": share(sum(r.escalated for r in mine)),
+                     "abandoned": share(sum(r.abandoned for r in mine)),
+                     "trust": f"{sum(r.mean_trust * r.runs for r in mine) / runs:.2f}"})
+    return rows
 
 
 # -- analysis ---------------------------------------------------------------------
@@ -472,7 +492,10 @@ def build_parser() -> argparse.ArgumentParser:
                  "simulator QA: play scripted agent policies against the simulated customer")
     p.add_argument("--card", required=True, metavar="ID|all")
     p.add_argument("--policy", required=True, metavar="P|all",
-                   help="empathetic, factual, dismissive, blaming, jargon, wrong-facts, rushing, or all")
+                   help="one or more, comma-separated: empathetic, factual, dismissive, blaming, jargon, "
+                   "wrong-facts, rushing (the card's phrase bank and fixed lines); good-varied, factual-varied, "
+                   "wrong-facts-varied, blaming-varied, dismissive-varied, jargon-varied (words drawn per seed); "
+                   "or all")
     p.add_argument("--runs", type=int, default=10, help="runs per card and policy (default 10)")
     p.add_argument("--seed", type=int, default=0, help="first seed; run i uses seed + i")
     p.add_argument("--engine", default="embedded", help="customer engine (default: embedded)")

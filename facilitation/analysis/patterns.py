@@ -65,7 +65,8 @@ RULES: tuple[Rule, ...] = (
     _rule("empathy", rf"\b(?:that|this|it|which)(?:'s| is| was| must be| must have been| sounds?| seems?"
           rf"| can be| would be| feels?)(?: like)? {_INTENS}{_FEELING}", 0.85, "names the feeling"),
     _rule("empathy", rf"\bsounds? (?:like )?{_INTENS}(?:a )?{_FEELING}", 0.8, "names the feeling"),
-    _rule("empathy", rf"\b(?:is|are|was|were|can be|must be|would be|gets?|felt|feels?) {_INTENS}{_FEELING}\b",
+    _rule("empathy", rf"\b(?:is|are|was|were|can be|must be|must have been|has been|would be|gets?|felt|feels?) "
+          rf"{_INTENS}{_FEELING}\b",
           0.6, "names how the situation feels"),
     _rule("empathy", r"\bI (?:can |do |totally |completely |really |fully )*(?:understand|imagine|see|hear|"
           r"get|appreciate) (?:how|why|what|that|your|you(?:'re| are| must| might)|the )", 0.75,

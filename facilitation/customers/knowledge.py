@@ -1,7 +1,8 @@
 """What the simulated customer knows, and what the agent must tell it, for one drawn card.
 
 The customer starts knowing what it brought to the chat (its opening, the spark, its
-lens, its own name and company) and learns the rest only from the agent. The card's
+lens, its own name and company, the needs it may voice) and learns the rest only from
+the agent. The card's
 discovery lines say what explanation the customer is waiting for: the facts they mention
 are the *cause*, and the customer reaches discovery once the agent has conveyed one of
 them. A hidden objective is met by conveying the facts its need speaks of (or, for a
@@ -45,8 +46,9 @@ class SceneKnowledge:
         answers = {o.id: _answers(book, o.need) for o in card.hidden_objectives}
         c = card.customer
         own = [*card.arc.opening, card.spark, c.name, c.company, c.tenure, card.customer_lens.fears_losing,
-               card.customer_lens.matters_now, card.customer_lens.why_timing_matters]
-        known = frozenset().union(*(book.tokens(text) for text in own)) - book.fact_tokens
+               card.customer_lens.matters_now, card.customer_lens.why_timing_matters,
+               *(o.reveal for o in card.hidden_objectives)]
+        known = frozenset().union(*(book.tokens(text) for text in own))
         return cls(book, cause, objective_facts, frozenset(feelings), answers, known)
 
     def addresses(self, text: str, need: str, *, asked: bool) -> bool:
@@ -63,11 +65,10 @@ class SceneKnowledge:
         return close and (asked or shared)
 
     def speakable(self, line: str, told: Iterable[str]) -> bool:
-        """The customer may say ``line``: every fact it holds has been told by the agent, and
-        every other number or name in it is the customer's own."""
+        """The customer may say ``line``: every number and name in it is one the agent has
+        told it or one it knew when it came (its opening, its situation, its own needs)."""
         told = set(told)
-        return all(token in told or (token in self.customer_tokens and token not in self.book.fact_tokens)
-                   for token in self.book.tokens(line))
+        return all(token in told or token in self.customer_tokens for token in self.book.tokens(line))
 
 
 def _answers(book: FactBook, need: str) -> frozenset[str]:

@@ -97,7 +97,9 @@ def in_own_words(text: str, persona: str) -> str:
     return f"{NUDGE_OPENERS.get(persona, 'Also: ')}{body}."
 
 
-_NEED_PRONOUNS = ((r"\bshe's\b|\bhe's\b", "I'm"), (r"\bshe\b|\bhe\b", "I"), (r"\bher\b|\bhis\b", "my"),
+_NEED_PRONOUNS = ((r"\b(?:she|he) has\b", "I have"), (r"\b(?:she|he) is\b", "I am"),
+                  (r"\b(?:she|he) does\b", "I do"), (r"\b(?:she|he) (\w{2,}?)s\b", r"I \1"),
+                  (r"\bshe's\b|\bhe's\b", "I'm"), (r"\bshe\b|\bhe\b", "I"), (r"\bher\b|\bhis\b", "my"),
                   (r"\bherself\b|\bhimself\b", "myself"), (r"\bthey\b", "I"), (r"\btheir\b", "my"),
                   (r"\bthem\b", "me"))
 

@@ -211,11 +211,14 @@ def _met_now(scene: SceneContext, state: CustomerState, agent_text: str, conveye
             continue
         linked = knows.objective_facts.get(o.id, frozenset())
         acting = shown & (set(o.earned_by) | FORWARD | {"summary"})
+        answers = knows.objective_answers.get(o.id, frozenset())
         if linked and linked <= conveyed and linked & this_turn:
             out.append(o.id)
+        elif answers and answers <= conveyed and answers & this_turn and acting:
+            out.append(o.id)  # answered before it had to be asked
         elif linked and o.id in state.revealed and linked & this_turn:
             out.append(o.id)  # answered once asked, with one of the facts it asks about
-        elif o.id in state.revealed and knows.objective_answers.get(o.id, frozenset()) & this_turn:
+        elif o.id in state.revealed and answers & this_turn:
             out.append(o.id)  # the fact that answers what was asked
         elif o.id in knows.feeling_objectives:
             if o.id in state.revealed and heard and shown & (FEELINGS | set(o.earned_by) | FORWARD):
