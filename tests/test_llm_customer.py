@@ -108,7 +108,7 @@ def test_reply_streams_in_order_and_the_request_carries_settings_and_guard_rails
 def test_only_earned_objectives_are_in_the_prompt(engine: OpenAICustomer, server: FakeOpenAI,
                                                   scene: SceneContext) -> None:
     state, transcript = opened(scene)
-    _, judgement = judge(scene.drawn, scene.persona, scene.analyser, state, EMPATHY)
+    _, judgement = judge(scene, state, EMPATHY)
     assert judgement.revealed is not None
     engine.respond(scene, state, transcript).finish()
     prompt = server.requests[-1].system
@@ -151,9 +151,11 @@ def test_nudges_are_kept_and_reach_the_prompt(engine: OpenAICustomer, server: Fa
 ])
 def test_control_tag_is_never_shown_and_ends_the_scene_when_the_judge_allows(
         engine: OpenAICustomer, server: FakeOpenAI, scene: SceneContext, pieces: tuple[str, ...]) -> None:
-    signals = tuple(sorted({s for c in scene.drawn.card.success_criteria for s in c.signals}))
+    # the agent has explained the cause, acknowledged the feeling, met the needs and offered a way forward
+    needs = tuple(o.id for o in scene.drawn.card.hidden_objectives)
     state = replace(starting_state("openai", scene.persona), turn=2, mood=0.5, trust=0.2, patience=3,
-                    signals=signals)
+                    conveyed=tuple(scene.knowledge.cause), heard=True, forward=True,
+                    revealed=needs, met=needs)
     server.will(Answer(chunks=pieces))
     turn = engine.respond(scene, state, said(("agent", CLOSING)))
     shown = list(turn)

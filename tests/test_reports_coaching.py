@@ -58,8 +58,9 @@ def _play(wb: Workbench, session: str, lines: list[str], ticks: dict[str, list[s
     said = []
     for line in lines:
         said.append(wb.post_message(scene.id, "agent", line, author="ana"))
-        for _ in wb.customer_turn(scene.id):
-            pass
+        if not wb.customer_state(scene.id).ended:  # a customer who has walked out says no more
+            for _ in wb.customer_turn(scene.id):
+                pass
         wb.clock.advance(20)
     if retry is not None:  # rewind the first agent line and say it another way
         wb.rewind(scene.id, said[0].id)
