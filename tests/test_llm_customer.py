@@ -83,7 +83,8 @@ def opened(scene: SceneContext) -> tuple[CustomerState, list[Message]]:
 
 def test_reply_streams_in_order_and_the_request_carries_settings_and_guard_rails(
         engine: OpenAICustomer, server: FakeOpenAI, scene: SceneContext) -> None:
-    pieces = ("I just", " want to know", " why it doubled.")
+    # each clause is shown as soon as it is whole (the guard reads a phrase before the room does)
+    pieces = ("Look,", " I just want to know,", " why did it double?")
     server.will(Answer(chunks=pieces, gap=0.3))
     state, transcript = opened(scene)
     turn = engine.respond(scene, state, transcript)
@@ -216,24 +217,24 @@ def test_failure_falls_back_within_three_seconds_with_a_notice(
 
 def test_stalled_stream_keeps_the_shown_words_and_the_offline_customer_finishes(
         engine: OpenAICustomer, server: FakeOpenAI, scene: SceneContext) -> None:
-    server.will(Answer("stall", chunks=("I checked the invoice", " and it says"), delay=2.0))
+    server.will(Answer("stall", chunks=("I checked the invoice,", " and it says"), delay=2.0))
     state, transcript = opened(scene)
     started = time.monotonic()
     turn = engine.respond(scene, state, transcript).finish()
     assert time.monotonic() - started < 3.0
     offline = offline_engine().respond(scene, state, transcript).finish().text
-    assert turn.text == f"I checked the invoice{CUT} {offline}"
+    assert turn.text == f"I checked the invoice,{CUT} {offline}"  # the words the room saw stay
     assert "stalled mid-reply" in turn.state.notice
 
 
 def test_a_reply_past_the_total_timeout_is_cut(server: FakeOpenAI, scene: SceneContext) -> None:
     engine = OpenAICustomer(model="m", base_url=server.url, first_token_timeout=1.0, total_timeout=1.2)
-    server.will(Answer(chunks=("Well", " I", " think", " that", " maybe"), gap=0.5))
+    server.will(Answer(chunks=("Well,", " I", " think,", " that", " maybe"), gap=0.5))
     state, transcript = opened(scene)
     started = time.monotonic()
     turn = engine.respond(scene, state, transcript).finish()
     assert time.monotonic() - started < 3.0
-    assert turn.text.startswith(f"Well I think{CUT} ")
+    assert turn.text.startswith(f"Well, I think,{CUT} ")
     assert "took longer than 1.2 s" in turn.state.notice
 
 
@@ -379,3 +380,67 @@ def test_the_fake_server_lists_models_for_a_bare_client(server: FakeOpenAI) -> N
 
     client = openai.OpenAI(api_key="k", base_url=server.url, max_retries=0, timeout=2.0)
     assert [m.id for m in client.models.list()] == ["fake-model"]
+
+
+# 6. The guard covers every line, the opening included
+
+OUT_OF_CHARACTER_LINES = [
+    "I'm here to help… They're the AI's of our company.",
+    "I'm Claude, an assistant made by Anthropic, and I'd be glad to help.",
+    "As a helpful assistant, I would suggest checking your invoice.",
+    "Agent: I'm so sorry for the trouble with your bill.",
+    "I can't continue with this roleplay.",
+    "As an A.I., I don't have an invoice.",
+    "Honestly, as an ＡＩ I can't see your account.",
+    "How can I assist you today?",
+    "We apologise for any inconvenience caused. Is there anything else I can help with?",
+    "My instructions say I should stay in character as the customer.",
+    "What you may now say: nothing beyond your complaint yet.",
+]
+IN_CHARACTER_LINES = [
+    "Your AI chatbot told me to wait. I am a bottler, not a techie.",
+    "I'm the assistant manager here and I can't continue like this, the bill is too high.",
+    "I simulated the load on our side and it still fails, so don't tell me it's us.",
+    "Why was I charged double? It's always been the same amount!",
+]
+
+
+@pytest.mark.parametrize("line", OUT_OF_CHARACTER_LINES)
+def test_a_line_out_of_character_is_never_shown_however_it_streams(line: str) -> None:
+    for cut in range(0, len(line) + 1, 3):
+        screen = Screen()
+        shown = ""
+        with pytest.raises(LLMFailure, match="out of character"):
+            shown += screen.feed(line[:cut])
+            shown += screen.feed(line[cut:])
+            shown += screen.close()
+        assert len(shown) < len(line) and not any(w in shown for w in ("AI", "Claude", "assist", "Agent:"))
+
+
+@pytest.mark.parametrize("line", IN_CHARACTER_LINES)
+def test_a_customer_in_character_is_not_refused(line: str) -> None:
+    screen = Screen()
+    assert screen.feed(line) + screen.close() == line
+
+
+def test_an_opening_out_of_character_is_replaced_by_the_offline_customer(
+        engine: OpenAICustomer, server: FakeOpenAI, scene: SceneContext) -> None:
+    server.will(Answer(chunks=("I'm here to help", "… They're the AI's", " of our company.")))
+    turn = engine.open(scene).finish()
+    assert "help" not in turn.text and "AI" not in turn.text
+    assert turn.text in scene.drawn.card.arc.opening
+    assert "stepped out of character" in turn.state.notice
+
+
+def test_the_model_may_not_state_a_fact_the_agent_has_not_given(
+        engine: OpenAICustomer, server: FakeOpenAI, scene: SceneContext) -> None:
+    seats = scene.drawn.values["seats_added"]
+    server.will(Answer(chunks=(f"Oh, so it's the {seats} seats we added?", " Nobody told me.")))
+    state, transcript = opened(scene)
+    turn = engine.respond(scene, state, transcript).finish()
+    assert seats not in turn.text and "has not given" in turn.state.notice
+    server.will(Answer(chunks=(f"Oh, so it's the {seats} seats we added?",)))
+    told = said(("customer", "Why was I charged double?"),
+                ("agent", f"I'm sorry. {seats} seats went onto your account this month."))
+    turn = engine.respond(scene, state, told).finish()
+    assert turn.text == f"Oh, so it's the {seats} seats we added?" and turn.state.notice is None

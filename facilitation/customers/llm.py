@@ -8,8 +8,10 @@ Decisions a facilitator will notice:
 
 * **Failure.** Refused connection, an HTTP error, no first word within
   ``first_token_timeout`` (connecting included), silence that long mid-reply, a reply past
-  ``total_timeout``, an unreadable stream, an empty reply or a reply out of character: the
-  offline customer (``FALLBACK_ENGINE``) answers the same turn and ``state.notice`` says why.
+  ``total_timeout``, an unreadable stream, an empty reply or a line out of character (the
+  opening too; see ``guard``: speaking as an AI or the agent, leaving the scene, repeating
+  the instructions, stating a fact not yet told): the offline customer
+  (``FALLBACK_ENGINE``) answers the same turn and ``state.notice`` says why.
 * **Partial replies are kept.** Words already shown stay on screen (the room read them and
   the transcript must match what it saw); they are cut with a dash and the offline
   customer's reply follows in the same turn.
@@ -39,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import WorkbenchError
 from ..records import Message
 from . import CustomerEngine, CustomerTurn, SceneContext
+from .guard import Guard, release_point, untold_facts
 from .llmconfig import OpenAISettings, resolve_settings
 from .state import MIN_TURNS_TO_RESOLVE, RESOLVED_MOOD, CustomerState, Judgement, judge, starting_state
 
@@ -55,15 +58,6 @@ TAG = re.compile(r"\[\[[^\[\]\n]{0,40}\]\]")
 END_TAG = re.compile(r"\[\[\s*end\s*:\s*([a-z]+)\s*\]\]", re.IGNORECASE)
 PARTIAL_TAG = re.compile(r"\[(?:\[[^\[\]\n]{0,40}\]?)?\Z")
 DELIMITER = re.compile(rf"</?\s*{AGENT_TAG}\s*>", re.IGNORECASE)
-# Lowercase, single-spaced; a reply containing one of these has stepped out of character.
-OUT_OF_CHARACTER = (
-    "as an ai", "i'm an ai", "i am an ai", "i'm just an ai", "i am just an ai", "language model",
-    "system prompt", "chatgpt", "openai", "i'm a bot", "i am a bot", "i'm a chatbot",
-    "i am a chatbot", "not a real person", "not a real customer", "my instructions",
-)
-OOC = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in OUT_OF_CHARACTER)
-                 + r")\b")
-WORD_START = re.compile(r"(?<![\w'])[\w']")
 TAG_ALLOWED: dict[str, Callable[[CustomerState], bool]] = {
     # The model may close a scene the analyser already sees in its resolution stage …
     "resolved": lambda s: s.turn >= MIN_TURNS_TO_RESOLVE and s.stage == "resolution"
@@ -107,7 +101,7 @@ class OpenAICustomer:
         state = starting_state(self.name, scene.persona)
         messages = [{"role": "system", "content": system_prompt(scene, state, None)},
                     {"role": "user", "content": "(The chat opens. Write your first message to support.)"}]
-        return self._turn(state, messages, lambda: self.offline().open(scene))
+        return self._turn(state, messages, lambda: self.offline().open(scene), scene_guard(scene, state))
 
     def respond(self, scene: SceneContext, state: CustomerState, transcript: Sequence[Message]
                 ) -> CustomerTurn:
@@ -117,7 +111,8 @@ class OpenAICustomer:
         judged, judgement = judge(scene, state, transcript[-1].text)
         messages = [{"role": "system", "content": system_prompt(scene, judged, judgement)},
                     *chat_messages(transcript)]
-        return self._turn(judged, messages, lambda: self.offline().respond(scene, state, transcript))
+        return self._turn(judged, messages, lambda: self.offline().respond(scene, state, transcript),
+                          scene_guard(scene, judged))
 
     def nudge(self, state: CustomerState, kind: str, text: str) -> CustomerState:
         if kind not in ("goal", "environment"):
@@ -171,8 +166,8 @@ class OpenAICustomer:
             stop.set()
 
     def _turn(self, judged: CustomerState, messages: list[dict[str, str]],
-              fallback: Callable[[], CustomerTurn]) -> CustomerTurn:
-        reply = _Reply(self, judged, messages, fallback)
+              fallback: Callable[[], CustomerTurn], guard: Guard) -> CustomerTurn:
+        reply = _Reply(self, judged, messages, fallback, guard)
         return CustomerTurn(reply.chunks(), reply.settle)
 
     def failed(self, reason: str) -> tuple[str, str]:
@@ -194,13 +189,14 @@ class _Reply:
     """One turn: the model's words through the screen, or the offline customer's on failure."""
 
     def __init__(self, engine: OpenAICustomer, judged: CustomerState, messages: list[dict[str, str]],
-                 fallback: Callable[[], CustomerTurn]) -> None:
+                 fallback: Callable[[], CustomerTurn], guard: Guard) -> None:
         self.engine, self.judged, self.messages, self.fallback = engine, judged, messages, fallback
+        self.guard = guard
         self.tags: list[str] = []
         self.rescued: CustomerState | None = None
 
     def chunks(self) -> Iterator[str]:
-        screen = Screen()
+        screen = Screen(self.guard)
         shown = False
         pieces = self.engine.stream(self.messages)
         try:
@@ -236,24 +232,26 @@ class Screen:
     """Filters the model's text on its way to the room.
 
     Control tags are removed (and kept in ``tags``); anything that could still grow into a
-    tag, an out-of-character phrase or trailing whitespace waits for the next piece. A
-    complete out-of-character phrase raises ``LLMFailure`` before it is shown.
+    tag waits for the next piece, and so does the unfinished end of a clause (at most
+    ``guard.HOLD_WORDS`` words), so the guard reads every phrase whole before it is shown.
+    A line the guard refuses raises ``LLMFailure`` with its reason before it is shown.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, guard: Guard | None = None) -> None:
+        self.guard = guard or Guard()
         self.tags: list[str] = []
         self._pending = ""
-        self._shown = ""  # the tail of what was shown, for phrases that span pieces
+        self._shown = ""
 
     def feed(self, piece: str) -> str:
-        text = self._untag(self._pending + piece.replace("’", "'"))
-        if OOC.search((self._shown + text).lower()):
-            raise LLMFailure("stepped out of character")
-        hold = len(text[:min(_tag_start(text), _phrase_start(text))].rstrip())
+        text = self._untag(self._pending + piece)
+        tag = _tag_start(text)
+        self._check(self._shown + text[:tag])
+        hold = release_point(text[:tag])
         out, self._pending = text[:hold], text[hold:]
         if not self._shown:
             out = out.lstrip()
-        self._shown = (self._shown + out)[-80:]
+        self._shown += out
         return out
 
     def close(self) -> str:
@@ -263,8 +261,14 @@ class Screen:
             tail = tail.strip()
         if not self._shown and not tail:
             raise LLMFailure("sent an empty reply")
-        self._pending, self._shown = "", (self._shown + tail)[-80:]
+        self._check(self._shown + tail, complete=True)
+        self._pending, self._shown = "", self._shown + tail
         return tail
+
+    def _check(self, text: str, *, complete: bool = False) -> None:
+        reason = self.guard.reason(text, complete=complete)
+        if reason is not None:
+            raise LLMFailure(f"stepped out of character ({reason})")
 
     def _untag(self, text: str) -> str:
         for tag in TAG.findall(text):
@@ -280,14 +284,12 @@ def _tag_start(text: str) -> int:
     return start if start >= 0 and PARTIAL_TAG.match(text, start) else len(text)
 
 
-def _phrase_start(text: str) -> int:
-    """Where a word run begins that could still become an out-of-character phrase."""
-    window = max(0, len(text) - 40)
-    for match in WORD_START.finditer(text, window):
-        tail = " ".join(text[match.start():].lower().split())
-        if tail and any(p.startswith(tail) for p in OUT_OF_CHARACTER):
-            return match.start()
-    return len(text)
+def scene_guard(scene: SceneContext, state: CustomerState) -> Guard:
+    """The guard for one reply: besides breaking character, the customer may not state a
+    number or name of the card's facts that the agent has not told it and it did not bring."""
+    knows = scene.knowledge
+    allowed = {*state.told, *knows.customer_tokens}
+    return Guard(untold_facts(knows.book.fact_tokens, allowed, knows.book.tokens))
 
 
 def tag_outcome(state: CustomerState, tags: Sequence[str]) -> str | None:

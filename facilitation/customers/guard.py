@@ -1,0 +1,101 @@
+"""The out-of-character guard: what a model's customer line may never say to the room.
+
+A small model breaks character in many ways, and every one of them must stop before the
+words are shown: it speaks as an AI or an assistant ("I'm Claude…", "As a helpful
+assistant…", full-width "ＡＩ", "A.I."), it answers as the support agent ("Agent: I'm so
+sorry…", "How can I help you today?", "We apologise for any inconvenience"), it steps out
+of the scene ("I can't continue with this roleplay"), it repeats its instructions, or it
+states a fact of the card the agent has not told it (the customer cannot know it, and the
+trainee would be handed what they must earn). Text is normalised first (NFKC, case,
+quotes, dotted letters), so spelling tricks do not slip through.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
+# Each rule is (reason, pattern over normalised text).
+RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((why, re.compile(p)) for why, p in (
+    ("spoke as an AI", r"\b(?:i am|i'm|im|as|being|i'm just|i am just|i'm only|i am only)\s+"
+     r"(?:an?\s+|your\s+|the\s+|just\s+an?\s+|only\s+an?\s+)?(?:(?:helpful|friendly|virtual|digital|large|"
+     r"customer service|support|automated)\s+)*(?:ai|artificial intelligence|assistant|language model|llm|"
+     r"chat ?bot|bot)\b(?!\s+(?:manager|director|to|of|editor|principal|professor|coach|at|in|for)\b)"),
+    ("spoke as an AI", r"\b(?:language model|system prompt|as an ai|an ai model|ai assistant|not a real (?:person|"
+     r"customer|human)|i'?m not (?:a )?(?:real|human))\b"),
+    ("named the model", r"\b(?:claude|anthropic|openai|chatgpt|gpt-?\d\w*|llama|gemini|mistral|qwen|smollm|"
+     r"hugging ?face)\b"),
+    ("stepped out of the scene", r"\b(?:role-?play(?:ing)?|this (?:scenario|simulation|exercise)|"
+     r"(?:in|out of|break(?:ing)?|stay(?:ing)?) character|my (?:instructions|prompt|guidelines|programming)|"
+     r"these instructions)\b"),
+    ("stepped out of the scene", r"\bi (?:can(?:no|')?t|cannot|won'?t|am unable to|'m unable to)\s+(?:continue "
+     r"(?:with )?(?:this|the) (?:role|scenario|exercise|character|simulation)|comply|assist with|help with "
+     r"(?:that|this) request|pretend|play (?:this|that|the) (?:role|part|character))"),
+    ("answered as the agent", r"(?:^|\n)\W*(?:agent|support|assistant|customer service|representative|"
+     r"advisor|rep)\s*:"),
+    ("answered as the agent", r"\b(?:how (?:can|may) i (?:help|assist) you|i'?m here to (?:help|assist)|"
+     r"(?:i'?m |i am )?(?:happy|glad) to (?:help|assist) you|is there anything else i can|thank you for "
+     r"(?:contacting|reaching out to|choosing) (?:us|our)|we apologi[sz]e for|i apologi[sz]e for (?:the|any) "
+     r"inconvenience|i understand your (?:frustration|concern)|let me (?:look into|check) (?:that|this) for you|"
+     r"as a (?:helpful|support|customer service)|i(?:'ll| will) escalate this for you)"),
+    ("repeated its instructions", r"agent_message|what you may now say|lines in your voice|how you feel now|"
+     r"rules you always keep|the only facts in this scene"),
+))
+_DOTTED = re.compile(r"\b([a-z])\.\s?([a-z])\.(?=\W|$)")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
+# The longest rule match is a few words: text waits this many words before it is shown,
+# unless a clause ends first.
+HOLD_WORDS = 6
+
+
+def normalise(text: str) -> str:
+    """What the rules read: NFKC (full-width letters become plain), lower case, straight
+    quotes, "a.i." as "ai", single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    text = _DOTTED.sub(r"\1\2", text)
+    return re.sub(r"[ \t]+", " ", text)
+
+
+class Guard:
+    """Checks a customer line; ``leaks`` tells whether a text states what the customer may not know."""
+
+    def __init__(self, leaks: Callable[[str], bool] | None = None) -> None:
+        self.leaks = leaks
+
+    def reason(self, text: str, *, complete: bool = False) -> str | None:
+        """Why ``text`` may not be shown, or None. Fact leaks are judged on ``complete`` text
+        (a number is only whole when the word after it has come)."""
+        plain = normalise(text)
+        for why, pattern in RULES:
+            if pattern.search(plain):
+                return why
+        if self.leaks is not None and self.leaks(text if complete else _whole_words(text)):
+            return "said a fact the agent has not given"
+        return None
+
+
+def release_point(text: str) -> int:
+    """How much of ``text`` (not yet shown) is safe to show now: up to the last clause end,
+    or all but the last ``HOLD_WORDS`` words of a long clause."""
+    # a clause ends at punctuation before a space, or at the end of the text unless a
+    # digit comes before it ("$1," may still become "$1,500")
+    ends = [m.end() for m in re.finditer(r"(?<!\d)[.!?,;:\u2014\u2013]+(?=\s|$)|[.!?,;:\u2014\u2013]+(?=\s)|\n",
+                                         text)]
+    last = ends[-1] if ends else 0
+    words = list(re.finditer(r"\S+", text[last:]))
+    if len(words) > HOLD_WORDS:
+        return last + words[-HOLD_WORDS - 1].end()  # the space before the held words waits too
+    return last
+
+
+def _whole_words(text: str) -> str:
+    """``text`` without its last, possibly unfinished word."""
+    return text.rsplit(" ", 1)[0] if " " in text else ""
+
+
+def untold_facts(secret: Iterable[str], allowed: Iterable[str],
+                 tokens: Callable[[str], Iterable[str]]) -> Callable[[str], bool]:
+    """A leak test: the text holds one of the ``secret`` numbers or names not in ``allowed``."""
+    hidden = set(secret) - set(allowed)
+    return lambda text: bool(hidden & set(tokens(text)))
