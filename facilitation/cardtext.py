@@ -95,8 +95,25 @@ def persona_text(p: Persona) -> str:
         "  Calmed by:", *_bullets((f"{r.behaviour}: {r.effect}" for r in p.calmed_by), "    "),
         "  Angered by:", *_bullets((f"{r.behaviour}: {r.effect}" for r in p.angered_by), "    "),
         _para(f"Hidden need: {p.hidden_need}"),
+        *_bullets(_persona_rules(p), "  "),
         "  Resolution indicators:", *_bullets(p.resolution_indicators, "    "),
     ])
+
+
+def _persona_rules(p: Persona) -> list[str]:
+    """The persona's reactions that are rules rather than behaviours, in a coach's words."""
+    rules = []
+    if p.needs_acknowledgment:
+        rules.append("Hears no explanation and accepts nothing until its feeling is named.")
+    if p.bottom_line_by:
+        rules.append(f"Leaves after {p.bottom_line_by} exchanges without the cause explained.")
+    if p.steps_per_message:
+        rules.append(f"Lost by more than {p.steps_per_message} steps in one message.")
+    if p.bristles_at_basics:
+        rules.append("Angered by first-line advice (restart, clear the cache) it has already tried.")
+    if p.values_depth:
+        rules.append("Warms to specific facts more than to warmth.")
+    return rules
 
 
 def scene_text(record: dict) -> str:

@@ -265,8 +265,13 @@ def simulate(args: argparse.Namespace) -> int:
     print(table(rows, list(rows[0])))
     if len(cards) > 1:
         print()
-        print(table(_policy_totals(results), ["policy", "runs", "resolved", "escalated", "abandoned", "trust"]))
+        columns = ["policy", "runs", "resolved", "escalated", "abandoned", "trust"]
+        print(table(_policy_totals(results), columns))
     return 0
+
+
+def _share(n: int, runs: int) -> str:
+    return f"{n} ({100 * n / runs:.0f}%)"
 
 
 def _policy_totals(results: list) -> list[dict[str, str]]:
@@ -275,10 +280,10 @@ def _policy_totals(results: list) -> list[dict[str, str]]:
     for policy in dict.fromkeys(r.policy for r in results):
         mine = [r for r in results if r.policy == policy]
         runs = sum(r.runs for r in mine)
-        share = lambda n: f"{n} ({100 * n / runs:.0f}%)"  # noqa: E731
-        rows.append({"policy": policy, "runs": str(runs), "resolved": share(sum(r.resolved for r in mine)),
-                     "escalated": share(sum(r.escalated for r in mine)),
-                     "abandoned": share(sum(r.abandoned for r in mine)),
+        rows.append({"policy": policy, "runs": str(runs),
+                     "resolved": _share(sum(r.resolved for r in mine), runs),
+                     "escalated": _share(sum(r.escalated for r in mine), runs),
+                     "abandoned": _share(sum(r.abandoned for r in mine), runs),
                      "trust": f"{sum(r.mean_trust * r.runs for r in mine) / runs:.2f}"})
     return rows
 
@@ -492,10 +497,10 @@ def build_parser() -> argparse.ArgumentParser:
                  "simulator QA: play scripted agent policies against the simulated customer")
     p.add_argument("--card", required=True, metavar="ID|all")
     p.add_argument("--policy", required=True, metavar="P|all",
-                   help="one or more, comma-separated: empathetic, factual, dismissive, blaming, jargon, "
-                   "wrong-facts, rushing (the card's phrase bank and fixed lines); good-varied, factual-varied, "
-                   "wrong-facts-varied, blaming-varied, dismissive-varied, jargon-varied (words drawn per seed); "
-                   "or all")
+                   help="one or more, comma-separated: empathetic, factual, dismissive, blaming, "
+                   "jargon, wrong-facts, rushing (the card's phrase bank and fixed lines); good-varied, "
+                   "factual-varied, wrong-facts-varied, blaming-varied, dismissive-varied, jargon-varied "
+                   "(words drawn per seed); or all")
     p.add_argument("--runs", type=int, default=10, help="runs per card and policy (default 10)")
     p.add_argument("--seed", type=int, default=0, help="first seed; run i uses seed + i")
     p.add_argument("--engine", default="embedded", help="customer engine (default: embedded)")

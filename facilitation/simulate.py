@@ -45,8 +45,8 @@ PLAIN: dict[str, list[str]] = {
 }
 # The moves each policy makes, in order; a move waits for the next message when the
 # customer's patience for length would not take it now, and none is skipped.
-EMPATHETIC = ("empathy", "apology", "open_question", "summary", "policy", "reassurance", "options", "next_steps",
-              "closed_question")
+EMPATHETIC = ("empathy", "apology", "open_question", "summary", "policy", "reassurance", "options",
+              "next_steps", "closed_question")
 ANSWERS = 0.45  # how close a phrase-bank line must be to the customer's question to answer it
 FACTUAL = ("summary", "policy", "options", "next_steps")
 MOVES_PER_MESSAGE = 2

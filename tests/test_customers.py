@@ -7,6 +7,7 @@ says back, in what order, and how the scene ends.
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import datetime, timezone
 
@@ -54,12 +55,13 @@ def _billing_lines(scene: SceneContext) -> dict[str, str]:
     v = scene.drawn.values
     return {
         "feel": "Oof, a bill twice the size you planned for, right when finance is asking questions. "
-                "I'd be rattled too.",
+        "I'd be rattled too.",
         "ask": "Could you tell me whether anything changed on your team recently?",
-        "explain": f"Here's the thing: {v['seats_added']} new users went onto the account on {v['change_date']}, "
-                   f"so you're paying for twice as many seats, {v['actual_charge']} instead of {v['expected_charge']}.",
+        "explain": f"Here's the thing: {v['seats_added']} new users went onto the account on "
+        f"{v['change_date']}, "
+        f"so you're paying for twice as many seats, {v['actual_charge']} instead of {v['expected_charge']}.",
         "options": "I can't give money back for seats that were used, but I can either send you a short "
-                   "breakdown for your finance lead or set up an alert so seat changes reach you first.",
+        "breakdown for your finance lead or set up an alert so seat changes reach you first.",
         "commit": "I'll email that breakdown within 10 minutes and switch the alert on today.",
     }
 
@@ -81,21 +83,24 @@ def test_the_customer_reaches_discovery_only_once_the_agent_has_explained_the_ca
     seats = scene.drawn.values["seats_added"]
     transcript, state = _talk(scene, [said["feel"], said["ask"]])
     assert state.stage == "complication" and not state.conveyed
-    assert not any(seats in reply for reply in _replies(transcript)), "it narrated the seats it was never told"
+    assert not any(seats in reply for reply in _replies(transcript)), (
+        "it narrated the seats it was never told"
+    )
     transcript, state = _talk(scene, [said["feel"], said["ask"], said["explain"]])
     assert state.stage == "discovery" and "seats-added" in state.conveyed
     assert state.mood > scene.persona.starting_mood
 
 
 def test_a_good_play_in_plain_words_resolves_with_trust_and_never_abandons_a_calmer_customer(
-        library: Library) -> None:
+    library: Library,
+) -> None:
     scene = _scene(library)
     said = _billing_lines(scene)
     transcript, state = _talk(scene, list(said.values()))
     assert state.outcome == "resolved", _replies(transcript)
     assert state.trust >= 0.6 and state.history[-1] > state.history[0]
     moods = list(state.history)
-    assert all(later >= earlier - 0.05 for earlier, later in zip(moods[1:], moods[2:], strict=False))
+    assert all(later >= earlier - 0.05 for earlier, later in itertools.pairwise(moods[1:]))
 
 
 def test_a_promise_with_a_time_is_not_a_wrong_fact(library: Library) -> None:
@@ -107,13 +112,24 @@ def test_a_promise_with_a_time_is_not_a_wrong_fact(library: Library) -> None:
 
 
 def test_wrong_amounts_are_corrected_cost_trust_and_a_warm_but_wrong_play_does_not_resolve(
-        library: Library) -> None:
+    library: Library,
+) -> None:
     scene = _scene(library)
     said = _billing_lines(scene)
-    wrong = ("There was a price rise this month, and a $250 onboarding fee on top, so the invoice is "
-             "$1,375 now.")
-    transcript, state = _talk(scene, [said["feel"], said["ask"], wrong, said["options"], said["commit"],
-                                      "I really do understand how frustrating this is."])
+    wrong = (
+        "There was a price rise this month, and a $250 onboarding fee on top, so the invoice is $1,375 now."
+    )
+    transcript, state = _talk(
+        scene,
+        [
+            said["feel"],
+            said["ask"],
+            wrong,
+            said["options"],
+            said["commit"],
+            "I really do understand how frustrating this is.",
+        ],
+    )
     assert "$250" in _replies(transcript)[2] or "$1,375" in _replies(transcript)[2]
     assert state.outcome != "resolved" and state.doubts
     _, right = _talk(scene, list(said.values()))
@@ -121,19 +137,24 @@ def test_wrong_amounts_are_corrected_cost_trust_and_a_warm_but_wrong_play_does_n
 
 
 def test_the_frustrated_user_is_angered_by_a_scripted_apology_and_calmed_by_a_named_feeling(
-        library: Library) -> None:
+    library: Library,
+) -> None:
     scene = _scene(library)
     start = scene.persona.starting_mood
     transcript, scripted = _talk(scene, ["We apologise for any inconvenience caused."])
     assert scripted.mood < start and "appreciate" not in _replies(transcript)[0].lower()
-    _, named = _talk(scene, ["A bill that doubles without warning is a nasty shock, and I'm sorry it landed "
-                             "on you this week."])
+    _, named = _talk(
+        scene,
+        ["A bill that doubles without warning is a nasty shock, and I'm sorry it landed on you this week."],
+    )
     assert named.mood > start and named.heard
 
 
 def test_jargon_angers_the_frustrated_user(library: Library) -> None:
     scene = _scene(library)
-    transcript, angrier = _talk(scene, ["The SKU proration on your tenant hit the API quota, so the SLA applies."])
+    transcript, angrier = _talk(
+        scene, ["The SKU proration on your tenant hit the API quota, so the SLA applies."]
+    )
     assert angrier.mood < scene.persona.starting_mood
     reply = _replies(transcript)[0]
     assert "mean" in reply or "jargon" in reply or "lost me" in reply
@@ -141,11 +162,22 @@ def test_jargon_angers_the_frustrated_user(library: Library) -> None:
 
 def test_a_customer_going_nowhere_leaves_in_its_own_words(library: Library) -> None:
     scene = _scene(library)
-    transcript, state = _talk(scene, ["Let me look into that.", "Okay, checking.", "One moment please.",
-                                      "Still looking.", "Bear with me."])
+    transcript, state = _talk(
+        scene,
+        [
+            "Let me look into that.",
+            "Okay, checking.",
+            "One moment please.",
+            "Still looking.",
+            "Bear with me.",
+        ],
+    )
     assert state.outcome in ("abandoned", "escalated")
-    assert _replies(transcript)[-1] in " ".join([*scene.persona.lines.abandon, *scene.persona.lines.escalate,
-                                                 *ESCALATE]) or state.outcome == "abandoned"
+    assert (
+        _replies(transcript)[-1]
+        in " ".join([*scene.persona.lines.abandon, *scene.persona.lines.escalate, *ESCALATE])
+        or state.outcome == "abandoned"
+    )
     replies = _replies(transcript)
     assert len(replies) == len(set(replies))
 
@@ -163,26 +195,38 @@ def test_the_technical_user_bristles_at_basics_and_warms_to_specifics(library: L
 def test_the_confused_user_is_lost_by_many_steps_at_once(library: Library) -> None:
     card = next(c for c in library.cards.values() if c.persona == "confused-new-user")
     scene = _scene(library, card.id)
-    many = ("Click Settings, then open Billing, then select Payment method, then press Replace card, "
-            "then type the new number and hit Save.")
+    many = (
+        "Click Settings, then open Billing, then select Payment method, then press Replace card, "
+        "then type the new number and hit Save."
+    )
     transcript, lost = _talk(scene, [many])
     assert "many_steps" not in lost.signals  # it is a reaction, not a behaviour the agent showed
     reply = _replies(transcript)[0].lower()
     assert "step" in reply or "slow down" in reply or "first" in reply
-    _, one = _talk(scene, ["No need to worry. First, just click Settings at the top. Tell me when you see it."])
+    _, one = _talk(
+        scene, ["No need to worry. First, just click Settings at the top. Tell me when you see it."]
+    )
     assert one.mood > lost.mood
 
 
 def test_the_executive_walks_out_after_three_exchanges_without_a_bottom_line(library: Library) -> None:
     scene = _scene(library, "chat-billing-surprise")
-    helpful_but_no_answer = ["I completely understand, a surprise on an invoice is frustrating.",
-                             "I can email you the invoice or walk you through it on a call. Which suits you?",
-                             "I'll send it over within the hour."]
+    helpful_but_no_answer = [
+        "I completely understand, a surprise on an invoice is frustrating.",
+        "I can email you the invoice or walk you through it on a call. Which suits you?",
+        "I'll send it over within the hour.",
+    ]
     _, state = _talk(scene, helpful_but_no_answer)
     assert state.outcome == "abandoned" and state.turn <= 3 and not state.discovered
     v = scene.drawn.values
-    _, told = _talk(scene, ["Thanks for reaching out.", f"Bottom line: the extra {v['proration']} covers the "
-                            f"{v['days_remaining']} days you had Business this cycle."])
+    _, told = _talk(
+        scene,
+        [
+            "Thanks for reaching out.",
+            f"Bottom line: the extra {v['proration']} covers the "
+            f"{v['days_remaining']} days you had Business this cycle.",
+        ],
+    )
     assert told.outcome is None and told.discovered
 
 
@@ -200,13 +244,17 @@ def test_a_swapped_goal_is_voiced_in_the_customers_words_once_and_must_be_met(li
     engine = customer_engine("embedded")
     turn = engine.open(scene).finish()
     state = engine.nudge(turn.state, "goal", "Wants to speak to a manager.")
-    transcript = [Message(1, 0, "b", "customer", turn.text, AT),
-                  Message(2, 1, "b", "agent", "Thanks for explaining, I'm looking now.", AT)]
+    transcript = [
+        Message(1, 0, "b", "customer", turn.text, AT),
+        Message(2, 1, "b", "agent", "Thanks for explaining, I'm looking now.", AT),
+    ]
     reply = engine.respond(scene, state, transcript).finish()
     assert "I want to speak to a manager" in reply.text and "Wants to" not in reply.text
     assert "something else I need:" not in reply.text
-    transcript += [Message(3, 2, "b", "customer", reply.text, AT),
-                   Message(4, 3, "b", "agent", "Can you tell me more about what you need?", AT)]
+    transcript += [
+        Message(3, 2, "b", "customer", reply.text, AT),
+        Message(4, 3, "b", "agent", "Can you tell me more about what you need?", AT),
+    ]
     again = engine.respond(scene, reply.state, transcript).finish()
     assert "speak to a manager" not in again.text  # said once, not every turn after
     assert not again.state.goal_met
@@ -232,9 +280,24 @@ def test_the_scene_keeps_the_customers_state_and_a_rewind_goes_back_to_it(wb: Wo
 
 
 def test_a_stored_state_of_an_older_version_still_loads() -> None:
-    old = {"engine": "embedded", "mood": -0.2, "trust": 0.4, "patience": 2, "turn": 1, "stage": "complication",
-           "revealed": [], "met": [], "signals": ["empathy"], "said": ["Hi"], "strikes": 0, "outcome": None,
-           "notice": None, "goal": None, "environment": None, "history": [-0.3, -0.2]}
+    old = {
+        "engine": "embedded",
+        "mood": -0.2,
+        "trust": 0.4,
+        "patience": 2,
+        "turn": 1,
+        "stage": "complication",
+        "revealed": [],
+        "met": [],
+        "signals": ["empathy"],
+        "said": ["Hi"],
+        "strikes": 0,
+        "outcome": None,
+        "notice": None,
+        "goal": None,
+        "environment": None,
+        "history": [-0.3, -0.2],
+    }
     state = CustomerState.from_dict(old)
     assert state.conveyed == () and state.heard is False and state.signals == ("empathy",)
 
@@ -248,15 +311,24 @@ def test_a_human_customer_scene_takes_no_simulated_turns(wb: Workbench) -> None:
         list(wb.customer_turn(scene))
 
 
-def _never_says_an_untold_fact(library: Library, transcript: list[tuple[str, str]], card_id: str,
-                               seed: int) -> str | None:
+def _never_says_an_untold_fact(
+    library: Library, transcript: list[tuple[str, str]], card_id: str, seed: int
+) -> str | None:
     """A card fact's number or name in a customer line that the agent had not said and the
     customer did not bring with it (its opening, situation and needs, read off the card)."""
     card = library.card(card_id).draw(seed).card
     book = FactBook.of(library.card(card_id).draw(seed))
-    brought = " ".join([*card.arc.opening, card.spark, card.customer.name, card.customer.company,
-                        card.customer.tenure, *card.customer_lens.model_dump().values(),
-                        *(o.reveal for o in card.hidden_objectives)])
+    brought = " ".join(
+        [
+            *card.arc.opening,
+            card.spark,
+            card.customer.name,
+            card.customer.company,
+            card.customer.tenure,
+            *card.customer_lens.model_dump().values(),
+            *(o.reveal for o in card.hidden_objectives),
+        ]
+    )
     told: set[str] = set(book.tokens(brought))
     for i, (speaker, text) in enumerate(transcript):
         if speaker == "agent":
@@ -270,9 +342,14 @@ def _never_says_an_untold_fact(library: Library, transcript: list[tuple[str, str
 
 RUNS = 10
 TARGETS = {  # policy → (least share resolved, most share resolved)
-    "good-varied": (0.90, 1.0), "empathetic": (0.95, 1.0), "factual-varied": (0.0, 0.60),
-    "factual": (0.0, 0.60), "wrong-facts-varied": (0.0, 0.10), "blaming-varied": (0.0, 0.10),
-    "dismissive-varied": (0.0, 0.10), "jargon-varied": (0.0, 0.10),
+    "good-varied": (0.90, 1.0),
+    "empathetic": (0.95, 1.0),
+    "factual-varied": (0.0, 0.60),
+    "factual": (0.0, 0.60),
+    "wrong-facts-varied": (0.0, 0.10),
+    "blaming-varied": (0.0, 0.10),
+    "dismissive-varied": (0.0, 0.10),
+    "jargon-varied": (0.0, 0.10),
 }
 
 
@@ -294,14 +371,17 @@ def test_the_simulator_meets_its_targets_on_every_shipped_card(simulated: dict[s
         share = sum(r.outcome == "resolved" for r in simulated[policy]) / len(simulated[policy])
         if not low <= share <= high:
             failures.append(f"{policy}: resolved {share:.0%}, target {low:.0%}–{high:.0%}")
-    trust = {p: sum(r.trust for r in simulated[p]) / len(simulated[p]) for p in ("good-varied", "factual-varied")}
+    trust = {
+        p: sum(r.trust for r in simulated[p]) / len(simulated[p]) for p in ("good-varied", "factual-varied")
+    }
     if trust["factual-varied"] >= trust["good-varied"]:
         failures.append(f"cold play trusted as much as good play: {trust}")
     assert not failures, "\n".join(failures)
 
 
-def test_no_run_resolves_at_once_repeats_a_line_or_says_an_untold_fact(library: Library,
-                                                                        simulated: dict[str, list]) -> None:
+def test_no_run_resolves_at_once_repeats_a_line_or_says_an_untold_fact(
+    library: Library, simulated: dict[str, list]
+) -> None:
     failures = []
     for runs in simulated.values():
         for r in runs:
@@ -345,5 +425,7 @@ def test_a_peer_playing_the_customer_gets_the_cards_customer_lens(library: Libra
     card = scene.drawn.card
     assert lens["fears losing"] == card.customer_lens.fears_losing
     assert card.customer.name in lens["who"] and lens["open with"] == card.arc.opening[0]
-    assert all(o.need in " ".join(lens["hidden needs (reveal only when the agent earns them)"])
-               for o in card.hidden_objectives)
+    assert all(
+        o.need in " ".join(lens["hidden needs (reveal only when the agent earns them)"])
+        for o in card.hidden_objectives
+    )

@@ -28,7 +28,8 @@ JARGON_SENSITIVITY = {"technical-user": 0.3, "busy-executive": 0.8, "frustrated-
 EXPLAINED = re.compile(
     r"\b(?:which means|that means|i\.e\.|in other words|meaning|basically|put simply)\b", re.IGNORECASE)
 # "A workspace is the shared home for…", "SSO (single sign-on)": a term defined where it is used.
-DEFINED = re.compile(r"\s*(?:is|are) (?:a|an|the|where|what|when|how|just|simply|like)\b|\s+as (?:a|an|the|your)\b|\s*(?:means|\(|, (?:which|"
+DEFINED = re.compile(r"\s*(?:is|are) (?:a|an|the|where|what|when|how|just|simply|like)\b|"
+                     r"\s+as (?:a|an|the|your)\b|\s*(?:means|\(|, (?:which|"
                      r"i\.e\.|meaning|that is|or in plain)\b)", re.IGNORECASE)
 DEFAULT_MAX_WORDS = 90
 # The probability a head must reach before its behaviour counts (chosen by measuring on

@@ -27,40 +27,98 @@ from .quantities import Quantity, close, quantities, same_unit
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 WORD = re.compile(r"[a-z][a-z'-]+")
-STOP = frozenset("""
+_STOP_WORDS = """
 a about above after again all also although always am an and any are around as at be because been
 before being below between both but by can cannot could did do does doing done down during each
 either even ever every few for from further get gets got had has have having he her here hers him
 his how however i if in into is it its itself just less let like made make many may me might more
 most much must my never no nor not now of off on once one only or other our ours out over own per
-please same she should since so some still such than that the their them then there these they
-this those though through to too under until up upon very via was we were what when where which
-while who whom why will with within without would yes yet you your yours already really well next
-back each thing things going able sure okay right today new day days month months week weeks year
-years time times number amount total want need needs know""".split())
+please same she should since so some still such than that the their them then there these they this
+those though through to too under until up upon very via was we were what when where which while
+who whom why will with within without would yes yet you your yours already really well next back
+each thing things going able sure okay right today new day days month months week weeks year years
+time times number amount total want need needs know
+"""
+STOP = frozenset(_STOP_WORDS.split())
 # Support words people use for one another; a term is compared by its first form.
 SYNONYMS = {
-    "bill": "invoice", "billed": "invoice", "invoiced": "invoice", "invoices": "invoice", "bills": "invoice",
-    "user": "seat", "users": "seat", "licence": "seat", "license": "seat", "licences": "seat",
-    "licenses": "seat", "seats": "seat", "members": "seat", "refunded": "refund", "refundable": "refund",
-    "refunds": "refund", "reimburse": "refund", "credited": "credit", "credits": "credit",
-    "removing": "remove", "removed": "remove", "drop": "remove", "dropping": "remove", "delete": "remove",
-    "deleted": "remove", "added": "add", "adding": "add", "charged": "charge", "charges": "charge",
-    "fee": "charge", "fees": "charge", "price": "cost", "priced": "cost", "costs": "cost", "pay": "cost",
-    "paid": "cost", "paying": "cost", "backup": "backups", "restore": "recover", "restored": "recover",
-    "recovery": "recover", "recovered": "recover", "deletes": "remove", "emailed": "email", "emails": "email",
-    "waived": "waive", "waiver": "waive", "upgraded": "upgrade", "upgrading": "upgrade",
-    "save": "cut", "saves": "cut", "saving": "cut", "savings": "cut", "reduce": "cut", "reduces": "cut",
-    "reduction": "cut", "lower": "cut", "lowers": "cut", "spend": "cost", "spending": "cost",
-    "broken": "break", "broke": "break", "fixable": "fix", "fixed": "fix",
+    "bill": "invoice",
+    "billed": "invoice",
+    "invoiced": "invoice",
+    "invoices": "invoice",
+    "bills": "invoice",
+    "user": "seat",
+    "users": "seat",
+    "licence": "seat",
+    "license": "seat",
+    "licences": "seat",
+    "licenses": "seat",
+    "seats": "seat",
+    "members": "seat",
+    "refunded": "refund",
+    "refundable": "refund",
+    "refunds": "refund",
+    "reimburse": "refund",
+    "credited": "credit",
+    "credits": "credit",
+    "removing": "remove",
+    "removed": "remove",
+    "drop": "remove",
+    "dropping": "remove",
+    "delete": "remove",
+    "deleted": "remove",
+    "added": "add",
+    "adding": "add",
+    "charged": "charge",
+    "charges": "charge",
+    "fee": "charge",
+    "fees": "charge",
+    "price": "cost",
+    "priced": "cost",
+    "costs": "cost",
+    "pay": "cost",
+    "paid": "cost",
+    "paying": "cost",
+    "backup": "backups",
+    "restore": "recover",
+    "restored": "recover",
+    "recovery": "recover",
+    "recovered": "recover",
+    "deletes": "remove",
+    "emailed": "email",
+    "emails": "email",
+    "waived": "waive",
+    "waiver": "waive",
+    "upgraded": "upgrade",
+    "upgrading": "upgrade",
+    "save": "cut",
+    "saves": "cut",
+    "saving": "cut",
+    "savings": "cut",
+    "reduce": "cut",
+    "reduces": "cut",
+    "reduction": "cut",
+    "lower": "cut",
+    "lowers": "cut",
+    "spend": "cost",
+    "spending": "cost",
+    "broken": "break",
+    "broke": "break",
+    "fixable": "fix",
+    "fixed": "fix",
 }
-PHRASES = ((re.compile(r"\bmoney back\b"), "refund"), (re.compile(r"\btake (?:\w+ )?off\b"), "remove"),
-           (re.compile(r"\bsign(?:ed)?[- ]in\b|\blog(?:ged)?[- ]?in\b"), "login"))
+PHRASES = (
+    (re.compile(r"\bmoney back\b"), "refund"),
+    (re.compile(r"\btake (?:\w+ )?off\b"), "remove"),
+    (re.compile(r"\bsign(?:ed)?[- ]in\b|\blog(?:ged)?[- ]?in\b"), "login"),
+)
 # First-person plans and offers, conditions and choices: not claims about the account.
-PLAN = re.compile(r"\b(?:I|we)(?:'ll|\u2019ll|'d| will| shall| can| could| would| am going to|'m going to|"
-                  r" are going to|'re going to| plan to| want to| need to)\b|\blet me\b|\blet's\b|\bif\b|"
-                  r"\byou (?:can|could|might|may|would|will|'ll)\b|\bwould you\b|\b(?:option|either|instead)\b",
-                  re.IGNORECASE)
+PLAN = re.compile(
+    r"\b(?:I|we)(?:'ll|\u2019ll|'d| will| shall| can| could| would| am going to|'m going to|"
+    r" are going to|'re going to| plan to| want to| need to)\b|\blet me\b|\blet's\b|\bif\b|"
+    r"\byou (?:can|could|might|may|would|will|'ll)\b|\bwould you\b|\b(?:option|either|instead)\b",
+    re.IGNORECASE,
+)
 CODE = re.compile(r"\b[A-Z]{2,}-?\d{2,}\b")
 # How close a sentence and a fact must be in meaning (cosine of static embeddings), measured
 # on paraphrases written apart from the cards: alone, with two key terms, with a number or name.
@@ -98,12 +156,15 @@ class _Fact:
 class FactBook:
     """A drawn card's facts, ready to be recognised however they are said."""
 
-    def __init__(self, facts: Iterable[tuple[str, str, str | None]], names: Iterable[str],
-                 card_text: Iterable[str]) -> None:
+    def __init__(
+        self, facts: Iterable[tuple[str, str, str | None]], names: Iterable[str], card_text: Iterable[str]
+    ) -> None:
         self.names = frozenset(n.lower() for n in names if len(n) >= 3)
         self.facts = tuple(self._fact(id_, statement, value) for id_, statement, value in facts)
         card_text = list(card_text)
-        self.written = tuple(q for text in card_text for q in quantities(text) if q.kind != "date" and not q.small)
+        self.written = tuple(
+            q for text in card_text for q in quantities(text) if q.kind != "date" and not q.small
+        )
         self.derived = _derived([q for f in self.facts for q in f.quantities if q.kind != "date"])
         self.known_dates = {q.value for text in card_text for q in quantities(text) if q.kind == "date"}
         self.units = {q.unit for f in self.facts for q in f.quantities if q.kind == "count" and q.unit}
@@ -128,12 +189,17 @@ class FactBook:
     @property
     def fact_tokens(self) -> frozenset[str]:
         """Every number and name any fact holds."""
-        return frozenset({q.key for f in self.facts for q in f.quantities} | {n for f in self.facts for n in f.names})
+        return frozenset(
+            {q.key for f in self.facts for q in f.quantities} | {n for f in self.facts for n in f.names}
+        )
 
     def tokens(self, text: str) -> frozenset[str]:
         low = text.lower()
-        return frozenset({q.key for q in quantities(text) if not q.small}
-                         | {n for n in self.names if n in low} | {m.group(0).lower() for m in CODE.finditer(text)})
+        return frozenset(
+            {q.key for q in quantities(text) if not q.small}
+            | {n for n in self.names if n in low}
+            | {m.group(0).lower() for m in CODE.finditer(text)}
+        )
 
     def read(self, text: str) -> FactReading:
         spans = sentences(text)
@@ -143,7 +209,7 @@ class FactBook:
         conveyed: dict[str, tuple[int, int]] = {}
         contradictions: list[Contradiction] = []
         for i, span in enumerate(spans):
-            sentence = text[span[0]:span[1]]
+            sentence = text[span[0] : span[1]]
             found = [q for q in quantities(sentence) if not q.small]
             wrong = list(self._contradictions(sentence, found, similarity[i], span[0]))
             contradictions += wrong
@@ -177,21 +243,31 @@ class FactBook:
             if fact is not None:
                 same = [k for k in fact.quantities if k.kind == q.kind and same_unit(k, q)]
                 expected = same[0].text if same else None
-            yield Contradiction(q.text, (offset + q.start, offset + q.end), fact.id if fact else None, expected)
+            yield Contradiction(
+                q.text, (offset + q.start, offset + q.end), fact.id if fact else None, expected
+            )
 
     def _known(self, q: Quantity) -> bool:
         """Written on the card as this kind of number, or worked out from the facts' numbers."""
-        if any(close(q.value, k.value) and (k.kind == q.kind or k.unit is None or q.unit is None)
-               and same_unit(q, k) for k in self.written):
+        if any(
+            close(q.value, k.value)
+            and (k.kind == q.kind or k.unit is None or q.unit is None)
+            and same_unit(q, k)
+            for k in self.written
+        ):
             return True
         group = q.unit if q.kind == "count" else q.kind
-        return any(close(q.value, v) for v in self.derived.get(group or "", ())) or \
-            any(close(q.value, v) for v in self.derived.get("any", ()))
+        return any(close(q.value, v) for v in self.derived.get(group or "", ())) or any(
+            close(q.value, v) for v in self.derived.get("any", ())
+        )
 
     def _nearest(self, q: Quantity, similarity: Any) -> _Fact | None:
         """The fact the wrong number was most likely about: same kind of number, closest meaning."""
-        candidates = [(float(similarity[j]), f) for j, f in enumerate(self.facts)
-                      if any(k.kind == q.kind and same_unit(k, q) for k in f.quantities)]
+        candidates = [
+            (float(similarity[j]), f)
+            for j, f in enumerate(self.facts)
+            if any(k.kind == q.kind and same_unit(k, q) for k in f.quantities)
+        ]
         return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
     def _similarity(self, text: str, spans: Sequence[tuple[int, int]]) -> Any:
@@ -204,8 +280,12 @@ class FactBook:
 
 
 def _conveys(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str], meaning: float) -> bool:
-    numbers = {k.key for q in found for k in fact.quantities
-               if k.kind == q.kind and close(q.value, k.value) and same_unit(q, k)}
+    numbers = {
+        k.key
+        for q in found
+        for k in fact.quantities
+        if k.kind == q.kind and close(q.value, k.value) and same_unit(q, k)
+    }
     values = len(numbers) + sum(1 for n in fact.names if n in low)
     shared = len(words & fact.terms)
     if values >= 2:
@@ -262,8 +342,11 @@ def _derived(found: Sequence[Quantity]) -> dict[str, frozenset[float]]:
     for a in money:
         out["money"].update((2 * a, a / 2))
     for unit, values in counts.items():
-        out[unit] = {2 * v for v in values} | {a + b for a, b in combinations(values, 2)} | \
-            {abs(a - b) for a, b in combinations(values, 2)}
+        out[unit] = (
+            {2 * v for v in values}
+            | {a + b for a, b in combinations(values, 2)}
+            | {abs(a - b) for a, b in combinations(values, 2)}
+        )
     for a, b in combinations(money, 2):
         if a and b:
             out["percent"].update((100 * a / b, 100 * b / a, 100 * abs(b - a) / a))

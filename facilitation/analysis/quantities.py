@@ -12,17 +12,60 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-MONTHS = {m: i for i, m in enumerate(
-    ("january february march april may june july august september october november december").split(), 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12, "a hundred": 100,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+    "hundred": 100,
+    "a dozen": 12,
+    "dozen": 12,
+    "a hundred": 100,
 }
 _WORDS = r"(?:" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + r")"
 TOKEN = re.compile(
@@ -31,17 +74,47 @@ TOKEN = re.compile(
     r"(?P<money>[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?[kK]\b)?)|"
     r"(?P<num>(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?![\w/-]|,\d)(?:\s?(?:%|percent\b|per\s?cent\b))?)|"
     rf"(?P<word>\b{_WORDS}\b)",
-    re.IGNORECASE)
-UNIT = re.compile(r"\s*(?:extra |more |new |additional |of |free |paid |inactive |unused |active |business |working |calendar |full |whole )*([a-z]+)",
-                  re.IGNORECASE)
+    re.IGNORECASE,
+)
+UNIT = re.compile(
+    r"\s*(?:extra |more |new |additional |of |free |paid |inactive |unused |active |business |"
+    r"working |calendar |full |whole )*([a-z]+)",
+    re.IGNORECASE,
+)
 # Words that name the same unit of count; a unit is compared by its group.
 UNIT_GROUPS = {
-    "seat": "seat", "user": "seat", "licence": "seat", "license": "seat", "member": "seat", "people": "seat",
-    "person": "seat", "login": "seat", "day": "day", "week": "week", "month": "month", "year": "year",
-    "minute": "minute", "min": "minute", "hour": "hour", "hr": "hour", "second": "second",
-    "row": "row", "record": "row", "request": "request", "call": "request", "percent": "percent",
-    "%": "percent", "gb": "gb", "mb": "mb", "task": "task", "order": "order", "invoice": "invoice",
-    "appointment": "appointment", "message": "message", "email": "email", "worker": "worker",
+    "seat": "seat",
+    "user": "seat",
+    "licence": "seat",
+    "license": "seat",
+    "member": "seat",
+    "people": "seat",
+    "person": "seat",
+    "login": "seat",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+    "minute": "minute",
+    "min": "minute",
+    "hour": "hour",
+    "hr": "hour",
+    "second": "second",
+    "row": "row",
+    "record": "row",
+    "request": "request",
+    "call": "request",
+    "percent": "percent",
+    "%": "percent",
+    "gb": "gb",
+    "mb": "mb",
+    "task": "task",
+    "order": "order",
+    "invoice": "invoice",
+    "appointment": "appointment",
+    "message": "message",
+    "email": "email",
+    "worker": "worker",
 }
 TIME_UNITS = frozenset({"minute", "hour", "second", "day", "week"})
 
@@ -82,7 +155,9 @@ def quantities(text: str) -> Iterator[Quantity]:
         if kind == "money":
             digits = re.sub(r"[^\d.kK]", "", raw)
             factor = 1000 if digits[-1:] in "kK" else 1
-            yield Quantity(float(digits.rstrip("kK")) * factor, "money", raw.strip()[0], m.start(), m.end(), raw)
+            yield Quantity(
+                float(digits.rstrip("kK")) * factor, "money", raw.strip()[0], m.start(), m.end(), raw
+            )
             continue
         if kind == "word":
             value = float(NUMBER_WORDS[raw.lower()])
@@ -95,9 +170,9 @@ def quantities(text: str) -> Iterator[Quantity]:
                 continue
         unit, end = _unit(text, m.end())
         if unit in ("dollar", "euro", "pound", "buck"):
-            yield Quantity(value, "money", unit, m.start(), end, text[m.start():end])
+            yield Quantity(value, "money", unit, m.start(), end, text[m.start() : end])
         else:
-            yield Quantity(value, "count", unit, m.start(), end if unit else m.end(), text[m.start():end])
+            yield Quantity(value, "count", unit, m.start(), end if unit else m.end(), text[m.start() : end])
 
 
 def keys(text: str, *, include_small: bool = False) -> set[str]:

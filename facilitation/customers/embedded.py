@@ -29,8 +29,9 @@ class EmbeddedCustomer:
         line = L.LineChooser(scene.seed, 0, set(), "").pick(scene.drawn.card.arc.opening)
         return _turn([line], replace(state, said=(line,)))
 
-    def respond(self, scene: SceneContext, state: CustomerState, transcript: Sequence[Message]
-                ) -> CustomerTurn:
+    def respond(
+        self, scene: SceneContext, state: CustomerState, transcript: Sequence[Message]
+    ) -> CustomerTurn:
         agent_text = transcript[-1].text if transcript else ""
         new, seen = judge(scene, state, agent_text)
         parts = _Reply(scene, state, new, seen, agent_text).parts()
@@ -48,8 +49,14 @@ class EmbeddedCustomer:
 
 
 class _Reply:
-    def __init__(self, scene: SceneContext, before: CustomerState, state: CustomerState, seen: Judgement,
-                 agent_text: str) -> None:
+    def __init__(
+        self,
+        scene: SceneContext,
+        before: CustomerState,
+        state: CustomerState,
+        seen: Judgement,
+        agent_text: str,
+    ) -> None:
         self.scene, self.before, self.state, self.seen = scene, before, state, seen
         self.card, self.persona = scene.drawn.card, scene.persona
         self.chooser = L.LineChooser(scene.seed, state.turn, set(state.said), agent_text)
@@ -62,8 +69,10 @@ class _Reply:
         state, pick = self.state, self.chooser.pick
         channel = self.card.channel
         if state.outcome == "escalated":
-            return [pick(self.speakable(self.card.paths.bad.customer_lines), self.own.escalate, L.ESCALATE),
-                    self._tail(L.CHANNEL_ESCALATE.get(channel, []))]
+            return [
+                pick(self.speakable(self.card.paths.bad.customer_lines), self.own.escalate, L.ESCALATE),
+                self._tail(L.CHANNEL_ESCALATE.get(channel, [])),
+            ]
         if state.outcome == "abandoned":
             return [pick(self.own.abandon, L.ABANDON), self._tail(L.CHANNEL_EXIT.get(channel, []))]
         if state.outcome == "resolved":

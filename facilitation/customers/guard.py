@@ -2,7 +2,7 @@
 
 A small model breaks character in many ways, and every one of them must stop before the
 words are shown: it speaks as an AI or an assistant ("I'm Claude…", "As a helpful
-assistant…", full-width "ＡＩ", "A.I."), it answers as the support agent ("Agent: I'm so
+assistant…", "A.I." or in full-width letters), it answers as the support agent ("Agent: I'm so
 sorry…", "How can I help you today?", "We apologise for any inconvenience"), it steps out
 of the scene ("I can't continue with this roleplay"), it repeats its instructions, or it
 states a fact of the card the agent has not told it (the customer cannot know it, and the
@@ -17,31 +17,58 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 # Each rule is (reason, pattern over normalised text).
-RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((why, re.compile(p)) for why, p in (
-    ("spoke as an AI", r"\b(?:i am|i'm|im|as|being|i'm just|i am just|i'm only|i am only)\s+"
-     r"(?:an?\s+|your\s+|the\s+|just\s+an?\s+|only\s+an?\s+)?(?:(?:helpful|friendly|virtual|digital|large|"
-     r"customer service|support|automated)\s+)*(?:ai|artificial intelligence|assistant|language model|llm|"
-     r"chat ?bot|bot)\b(?!\s+(?:manager|director|to|of|editor|principal|professor|coach|at|in|for)\b)"),
-    ("spoke as an AI", r"\b(?:language model|system prompt|as an ai|an ai model|ai assistant|not a real (?:person|"
-     r"customer|human)|i'?m not (?:a )?(?:real|human))\b"),
-    ("named the model", r"\b(?:claude|anthropic|openai|chatgpt|gpt-?\d\w*|llama|gemini|mistral|qwen|smollm|"
-     r"hugging ?face)\b"),
-    ("stepped out of the scene", r"\b(?:role-?play(?:ing)?|this (?:scenario|simulation|exercise)|"
-     r"(?:in|out of|break(?:ing)?|stay(?:ing)?) character|my (?:instructions|prompt|guidelines|programming)|"
-     r"these instructions)\b"),
-    ("stepped out of the scene", r"\bi (?:can(?:no|')?t|cannot|won'?t|am unable to|'m unable to)\s+(?:continue "
-     r"(?:with )?(?:this|the) (?:role|scenario|exercise|character|simulation)|comply|assist with|help with "
-     r"(?:that|this) request|pretend|play (?:this|that|the) (?:role|part|character))"),
-    ("answered as the agent", r"(?:^|\n)\W*(?:agent|support|assistant|customer service|representative|"
-     r"advisor|rep)\s*:"),
-    ("answered as the agent", r"\b(?:how (?:can|may) i (?:help|assist) you|i'?m here to (?:help|assist)|"
-     r"(?:i'?m |i am )?(?:happy|glad) to (?:help|assist) you|is there anything else i can|thank you for "
-     r"(?:contacting|reaching out to|choosing) (?:us|our)|we apologi[sz]e for|i apologi[sz]e for (?:the|any) "
-     r"inconvenience|i understand your (?:frustration|concern)|let me (?:look into|check) (?:that|this) for you|"
-     r"as a (?:helpful|support|customer service)|i(?:'ll| will) escalate this for you)"),
-    ("repeated its instructions", r"agent_message|what you may now say|lines in your voice|how you feel now|"
-     r"rules you always keep|the only facts in this scene"),
-))
+RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (why, re.compile(p))
+    for why, p in (
+        (
+            "spoke as an AI",
+            r"\b(?:i am|i'm|im|as|being|i'm just|i am just|i'm only|i am only)\s+"
+            r"(?:an?\s+|your\s+|the\s+|just\s+an?\s+|only\s+an?\s+)?(?:(?:helpful|friendly|virtual|digital|large|"
+            r"customer service|support|automated)\s+)*(?:ai|artificial intelligence|assistant|language model|llm|"
+            r"chat ?bot|bot)\b(?!\s+(?:manager|director|to|of|editor|principal|professor|coach|at|in|for)\b)",
+        ),
+        (
+            "spoke as an AI",
+            r"\b(?:language model|system prompt|as an ai|an ai model|ai assistant|not a real (?:person|"
+            r"customer|human)|i'?m not (?:a )?(?:real|human))\b",
+        ),
+        (
+            "named the model",
+            r"\b(?:claude|anthropic|openai|chatgpt|gpt-?\d\w*|llama|gemini|mistral|qwen|smollm|"
+            r"hugging ?face)\b",
+        ),
+        (
+            "stepped out of the scene",
+            r"\b(?:role-?play(?:ing)?|this (?:scenario|simulation|exercise)|"
+            r"(?:in|out of|break(?:ing)?|stay(?:ing)?) character|my (?:instructions|prompt|guidelines|programming)|"
+            r"these instructions)\b",
+        ),
+        (
+            "stepped out of the scene",
+            r"\bi (?:can(?:no|')?t|cannot|won'?t|am unable to|'m unable to)\s+(?:continue "
+            r"(?:with )?(?:this|the) (?:role|scenario|exercise|character|simulation)|comply|assist with|help with "
+            r"(?:that|this) request|pretend|play (?:this|that|the) (?:role|part|character))",
+        ),
+        (
+            "answered as the agent",
+            r"(?:^|\n)\W*(?:agent|support|assistant|customer service|representative|"
+            r"advisor|rep)\s*:",
+        ),
+        (
+            "answered as the agent",
+            r"\b(?:how (?:can|may) i (?:help|assist) you|i'?m here to (?:help|assist)|"
+            r"(?:i'?m |i am )?(?:happy|glad) to (?:help|assist) you|is there anything else i can|thank you for "
+            r"(?:contacting|reaching out to|choosing) (?:us|our)|we apologi[sz]e for|i apologi[sz]e for (?:the|any) "
+            r"inconvenience|i understand your (?:frustration|concern)|let me (?:look into|check) (?:that|this) for you|"
+            r"as a (?:helpful|support|customer service)|i(?:'ll| will) escalate this for you)",
+        ),
+        (
+            "repeated its instructions",
+            r"agent_message|what you may now say|lines in your voice|how you feel now|"
+            r"rules you always keep|the only facts in this scene",
+        ),
+    )
+)
 _DOTTED = re.compile(r"\b([a-z])\.\s?([a-z])\.(?=\W|$)")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
 # The longest rule match is a few words: text waits this many words before it is shown,
@@ -80,8 +107,10 @@ def release_point(text: str) -> int:
     or all but the last ``HOLD_WORDS`` words of a long clause."""
     # a clause ends at punctuation before a space, or at the end of the text unless a
     # digit comes before it ("$1," may still become "$1,500")
-    ends = [m.end() for m in re.finditer(r"(?<!\d)[.!?,;:\u2014\u2013]+(?=\s|$)|[.!?,;:\u2014\u2013]+(?=\s)|\n",
-                                         text)]
+    ends = [
+        m.end()
+        for m in re.finditer(r"(?<!\d)[.!?,;:\u2014\u2013]+(?=\s|$)|[.!?,;:\u2014\u2013]+(?=\s)|\n", text)
+    ]
     last = ends[-1] if ends else 0
     words = list(re.finditer(r"\S+", text[last:]))
     if len(words) > HOLD_WORDS:
@@ -94,8 +123,9 @@ def _whole_words(text: str) -> str:
     return text.rsplit(" ", 1)[0] if " " in text else ""
 
 
-def untold_facts(secret: Iterable[str], allowed: Iterable[str],
-                 tokens: Callable[[str], Iterable[str]]) -> Callable[[str], bool]:
+def untold_facts(
+    secret: Iterable[str], allowed: Iterable[str], tokens: Callable[[str], Iterable[str]]
+) -> Callable[[str], bool]:
     """A leak test: the text holds one of the ``secret`` numbers or names not in ``allowed``."""
     hidden = set(secret) - set(allowed)
     return lambda text: bool(hidden & set(tokens(text)))

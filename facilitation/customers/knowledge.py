@@ -18,8 +18,8 @@ from ..analysis.facts import FactBook, terms
 from ..cards import DrawnCard
 
 FEELINGS = frozenset({"empathy", "apology", "reassurance"})
-ADDRESSES = 0.45
-ANSWERS = 0.5  # cosine at which a fact answers a need it shares a key term with  # cosine at which a message speaks to a need with no word in common
+ADDRESSES = 0.45  # cosine at which a message speaks to a need it shares no word with
+ANSWERS = 0.5  # cosine at which a fact answers a need it shares a key term with
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,9 @@ class SceneKnowledge:
     def of(cls, drawn: DrawnCard) -> SceneKnowledge:
         card = drawn.card
         book = FactBook.of(drawn)
-        cause = (_facts_in(book, card.arc.discovery) | _facts_in(book, [card.paths.good.agent_does])
-                 or frozenset(f.id for f in card.facts))
+        cause = _facts_in(book, card.arc.discovery) | _facts_in(
+            book, [card.paths.good.agent_does]
+        ) or frozenset(f.id for f in card.facts)
         objective_facts, feelings = {}, set()
         for o in card.hidden_objectives:
             linked = _facts_in(book, [o.need])
@@ -45,9 +46,17 @@ class SceneKnowledge:
                 feelings.add(o.id)
         answers = {o.id: _answers(book, o.need) for o in card.hidden_objectives}
         c = card.customer
-        own = [*card.arc.opening, card.spark, c.name, c.company, c.tenure, card.customer_lens.fears_losing,
-               card.customer_lens.matters_now, card.customer_lens.why_timing_matters,
-               *(o.reveal for o in card.hidden_objectives)]
+        own = [
+            *card.arc.opening,
+            card.spark,
+            c.name,
+            c.company,
+            c.tenure,
+            card.customer_lens.fears_losing,
+            card.customer_lens.matters_now,
+            card.customer_lens.why_timing_matters,
+            *(o.reveal for o in card.hidden_objectives),
+        ]
         known = frozenset().union(*(book.tokens(text) for text in own))
         return cls(book, cause, objective_facts, frozenset(feelings), answers, known)
 
@@ -78,8 +87,11 @@ def _answers(book: FactBook, need: str) -> frozenset[str]:
     model = static_model()
     need_terms = terms(need)
     vectors = model.embed([need, *(f.statement for f in book.facts)])
-    return frozenset(f.id for f, score in zip(book.facts, (vectors[1:] @ vectors[0]).tolist(), strict=True)
-                     if score >= ANSWERS and terms(f.statement) & need_terms)
+    return frozenset(
+        f.id
+        for f, score in zip(book.facts, (vectors[1:] @ vectors[0]).tolist(), strict=True)
+        if score >= ANSWERS and terms(f.statement) & need_terms
+    )
 
 
 def _facts_in(book: FactBook, texts: Iterable[str]) -> frozenset[str]:

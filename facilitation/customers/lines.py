@@ -15,16 +15,25 @@ from collections.abc import Sequence
 # Reactions that belong to no persona in particular; a persona's own come first.
 ANGERED = {
     "blame": ["So it's my fault now?", "Don't put this on me.", "I did nothing wrong here."],
-    "jargon": ["I don't know what {term} means.", "Can you say that without the jargon? What's {term}?",
-               "You lost me at {term}."],
+    "jargon": [
+        "I don't know what {term} means.",
+        "Can you say that without the jargon? What's {term}?",
+        "You lost me at {term}.",
+    ],
     "policy": ["I don't want to hear policy right now.", "Quoting rules at me doesn't fix anything."],
-    "long_message": ["That's a lot of text. What's the bottom line?", "I can't read an essay right now.",
-                     "Can you give me the short version?"],
+    "long_message": [
+        "That's a lot of text. What's the bottom line?",
+        "I can't read an essay right now.",
+        "Can you give me the short version?",
+    ],
     "overpromise": ["How can you be sure of that?", "You can promise that? In writing?"],
     "pleasantries": ["Can we skip the niceties?", "Let's get to the point, please."],
     "scripted_apology": ["That sounds like a script.", "Please don't give me the standard line."],
-    "basics": ["Yes, I've already restarted. Twice.", "I've done the basics already. Please read what I wrote.",
-               "Obviously I tried that first."],
+    "basics": [
+        "Yes, I've already restarted. Twice.",
+        "I've done the basics already. Please read what I wrote.",
+        "Obviously I tried that first.",
+    ],
     "many_steps": ["That's a lot of steps at once. Where do I start?", "Can we go one step at a time?"],
 }
 CALMED = {
@@ -34,31 +43,66 @@ CALMED = {
     "open_question": ["Sure, let me explain.", "Well, since you ask."],
     "reassurance": ["Okay, that helps.", "That's a relief."],
 }
-CORRECTION = ["Wait, {quote}? That's not what I have in front of me.", "Hold on, {quote} doesn't add up.",
-              "Are you looking at my account? {quote} isn't right."]
-CLARIFY = ["Sorry, what does that mean for me?", "Can you be more specific?", "And? What happens now?",
-           "I'm not sure I follow. Can you explain?"]
+CORRECTION = [
+    "Wait, {quote}? That's not what I have in front of me.",
+    "Hold on, {quote} doesn't add up.",
+    "Are you looking at my account? {quote} isn't right.",
+]
+CLARIFY = [
+    "Sorry, what does that mean for me?",
+    "Can you be more specific?",
+    "And? What happens now?",
+    "I'm not sure I follow. Can you explain?",
+]
 REPEATED = ["You already asked me that.", "I just told you that.", "Didn't I answer that already?"]
-WHAT_NOW = ["So what can you do about it?", "Okay. So what happens now?", "Fine. What are my options?",
-            "Right. And what do we do now?"]
-PENDING = ["And what about what I asked before?", "That still leaves my other question.",
-           "You haven't answered what I asked, though."]
-STILL_WAITING = ["So what happens now?", "I still need an answer on this.", "Where does that leave me?",
-                 "Can you tell me what's actually going on?"]
-DISCOVERED = ["Okay, so that's where it comes from.", "Ah. Right, that explains it.", "Oh. I didn't know that."]
-RESOLVED = ["Okay, thank you. That's what I needed.", "Great, thanks for sorting this out.",
-            "Thanks, that works for me."]
+WHAT_NOW = [
+    "So what can you do about it?",
+    "Okay. So what happens now?",
+    "Fine. What are my options?",
+    "Right. And what do we do now?",
+]
+PENDING = [
+    "And what about what I asked before?",
+    "That still leaves my other question.",
+    "You haven't answered what I asked, though.",
+]
+STILL_WAITING = [
+    "So what happens now?",
+    "I still need an answer on this.",
+    "Where does that leave me?",
+    "Can you tell me what's actually going on?",
+]
+DISCOVERED = [
+    "Okay, so that's where it comes from.",
+    "Ah. Right, that explains it.",
+    "Oh. I didn't know that.",
+]
+RESOLVED = [
+    "Okay, thank you. That's what I needed.",
+    "Great, thanks for sorting this out.",
+    "Thanks, that works for me.",
+]
 GRUDGING = ["Fine. I guess that's correct.", "Okay. Not thrilled, but fine.", "Alright, if that's how it is."]
-ESCALATE = ["I want to speak to a manager.", "I'm escalating this.", "We're done here. Get me someone senior."]
+ESCALATE = [
+    "I want to speak to a manager.",
+    "I'm escalating this.",
+    "We're done here. Get me someone senior.",
+]
 ABANDON = ["This isn't going anywhere. Goodbye.", "Forget it. I'll sort it out myself."]
 # What a customer adds as it leaves, by channel: the same exit sounds different on the phone.
 CHANNEL_EXIT = {
     "chat": ["I'm closing this chat.", "Closing the window now.", "I'll try email instead."],
-    "email": ["Don't expect a reply to this thread.", "I'll write to your sales team instead.",
-              "I'm not replying to this again."],
+    "email": [
+        "Don't expect a reply to this thread.",
+        "I'll write to your sales team instead.",
+        "I'm not replying to this again.",
+    ],
     "phone": ["I'm hanging up now.", "I'll call back when someone else is on.", "Goodbye."],
-    "social": ["Everyone can see how this went.", "I'll post an update about how this was handled.",
-               "I'm done replying here."],
+    "social": [
+        "Everyone can see how this went.",
+        "I'll post an update about how this was handled.",
+        "I'm done replying here.",
+    ],
     "video": ["I'm leaving the call.", "I'm dropping off now.", "Let's end the call here."],
 }
 CHANNEL_ESCALATE = {
@@ -68,16 +112,36 @@ CHANNEL_ESCALATE = {
     "social": ["I'll be tagging your CEO in this.", "Maybe a public post gets a manager's attention."],
     "video": ["Bring your manager onto the call.", "I want someone senior on this call."],
 }
-NUDGE_OPENERS = {"frustrated-user": "And another thing: ", "technical-user": "One more thing: ",
-                 "confused-new-user": "Oh, and sorry, one more thing: ", "busy-executive": "Also: "}
+NUDGE_OPENERS = {
+    "frustrated-user": "And another thing: ",
+    "technical-user": "One more thing: ",
+    "confused-new-user": "Oh, and sorry, one more thing: ",
+    "busy-executive": "Also: ",
+}
 _THIRD_TO_FIRST = (
-    (r"^now wants\b", "I now want"), (r"^wants\b", "I want"), (r"^needs\b", "I need"), (r"^is now\b", "I'm now"),
-    (r"^is\b", "I'm"), (r"^has just\b", "I've just"), (r"^has switched\b", "I've switched"),
-    (r"^has\b", "I have"), (r"^just\b", "I just"), (r"^now\b", "I now"), (r"^can\b", "I can"),
-    (r"^would\b", "I would"), (r"^doesn't\b", "I don't"), (r"^does not\b", "I do not"),
+    (r"^now wants\b", "I now want"),
+    (r"^wants\b", "I want"),
+    (r"^needs\b", "I need"),
+    (r"^is now\b", "I'm now"),
+    (r"^is\b", "I'm"),
+    (r"^has just\b", "I've just"),
+    (r"^has switched\b", "I've switched"),
+    (r"^has\b", "I have"),
+    (r"^just\b", "I just"),
+    (r"^now\b", "I now"),
+    (r"^can\b", "I can"),
+    (r"^would\b", "I would"),
+    (r"^doesn't\b", "I don't"),
+    (r"^does not\b", "I do not"),
 )
-_PRONOUNS = ((r"\btheir\b", "my"), (r"\bthem\b", "me"), (r"\bthey're\b", "I'm"), (r"\bthey\b", "I"),
-             (r"\bthemselves\b", "myself"), (r"\byou\b", "you"))
+_PRONOUNS = (
+    (r"\btheir\b", "my"),
+    (r"\bthem\b", "me"),
+    (r"\bthey're\b", "I'm"),
+    (r"\bthey\b", "I"),
+    (r"\bthemselves\b", "myself"),
+    (r"\byou\b", "you"),
+)
 
 
 def in_own_words(text: str, persona: str) -> str:
@@ -97,11 +161,19 @@ def in_own_words(text: str, persona: str) -> str:
     return f"{NUDGE_OPENERS.get(persona, 'Also: ')}{body}."
 
 
-_NEED_PRONOUNS = ((r"\b(?:she|he) has\b", "I have"), (r"\b(?:she|he) is\b", "I am"),
-                  (r"\b(?:she|he) does\b", "I do"), (r"\b(?:she|he) (\w{2,}?)s\b", r"I \1"),
-                  (r"\bshe's\b|\bhe's\b", "I'm"), (r"\bshe\b|\bhe\b", "I"), (r"\bher\b|\bhis\b", "my"),
-                  (r"\bherself\b|\bhimself\b", "myself"), (r"\bthey\b", "I"), (r"\btheir\b", "my"),
-                  (r"\bthem\b", "me"))
+_NEED_PRONOUNS = (
+    (r"\b(?:she|he) has\b", "I have"),
+    (r"\b(?:she|he) is\b", "I am"),
+    (r"\b(?:she|he) does\b", "I do"),
+    (r"\b(?:she|he) (\w{2,}?)s\b", r"I \1"),
+    (r"\bshe's\b|\bhe's\b", "I'm"),
+    (r"\bshe\b|\bhe\b", "I"),
+    (r"\bher\b|\bhis\b", "my"),
+    (r"\bherself\b|\bhimself\b", "myself"),
+    (r"\bthey\b", "I"),
+    (r"\btheir\b", "my"),
+    (r"\bthem\b", "me"),
+)
 
 
 def still_need(need: str) -> str:
@@ -138,5 +210,5 @@ class LineChooser:
 
         model = static_model()
         scores = model.embed(fresh) @ model.embed([self.agent_text])[0]
-        ranked = [line for _, line in sorted(zip(scores.tolist(), fresh), key=lambda p: -p[0])]
+        ranked = [line for _, line in sorted(zip(scores.tolist(), fresh, strict=True), key=lambda p: -p[0])]
         return self.rng.choice(ranked[:2])

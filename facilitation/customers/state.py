@@ -43,20 +43,26 @@ FORWARD = frozenset({"options", "next_steps"})
 MIN_TURNS_TO_RESOLVE = 3  # never resolved by one polite sentence
 RUSHED_WORDS = 6
 # "You're wrong", "that's not true": a flat contradiction escalates whatever the persona.
-CONTRADICTS = re.compile(r"\b(?:you(?:'re| are) (?:wrong|mistaken|confused)|"
-                         r"that(?:'s| is) (?:not true|wrong)|you (?:clearly )?(?:didn'?t|did not) read)\b",
-                         re.IGNORECASE)
+CONTRADICTS = re.compile(
+    r"\b(?:you(?:'re| are) (?:wrong|mistaken|confused)|"
+    r"that(?:'s| is) (?:not true|wrong)|you (?:clearly )?(?:didn'?t|did not) read)\b",
+    re.IGNORECASE,
+)
 # "Have you tried restarting?" to someone who said they already did.
-BASICS = re.compile(r"\bhave you tried (?:restarting|rebooting|turning it off|clearing (?:the |your )?cache|"
-                    r"logging out|reinstalling|updating|another browser)|\bclear (?:the |your )?(?:browser )?cache\b|"
-                    r"\brestart (?:it|the app|your)|\btry (?:again later|turning it off)|"
-                    r"\bcheck (?:your|the) (?:internet|connection|wi-?fi)\b|\blog out and (?:back )?in\b",
-                    re.IGNORECASE)
+BASICS = re.compile(
+    r"\bhave you tried (?:restarting|rebooting|turning it off|clearing (?:the |your )?cache|"
+    r"logging out|reinstalling|updating|another browser)|\bclear (?:the |your )?(?:browser )?cache\b|"
+    r"\brestart (?:it|the app|your)|\btry (?:again later|turning it off)|"
+    r"\bcheck (?:your|the) (?:internet|connection|wi-?fi)\b|\blog out and (?:back )?in\b",
+    re.IGNORECASE,
+)
 # An instruction to the customer: one step in a message that may hold too many.
-STEP = re.compile(r"(?:^|[.!?;:,]\s+|\bthen\s+|\bnext,?\s+|\bfinally,?\s+|\n\s*(?:\d+[.)]|[-*•])\s*)"
-                  r"(?:please\s+)?(?:click|tap|open|go|select|choose|press|type|enter|scroll|find|pick|"
-                  r"copy|paste|save|drag|upload|download|sign|log|switch|turn|set|check|hit|add|remove)\b",
-                  re.IGNORECASE)
+STEP = re.compile(
+    r"(?:^|[.!?;:,]\s+|\bthen\s+|\bnext,?\s+|\bfinally,?\s+|\n\s*(?:\d+[.)]|[-*•])\s*)"
+    r"(?:please\s+)?(?:click|tap|open|go|select|choose|press|type|enter|scroll|find|pick|"
+    r"copy|paste|save|drag|upload|download|sign|log|switch|turn|set|check|hit|add|remove)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -122,8 +128,13 @@ class Judgement:
 
 
 def starting_state(engine: str, persona: Persona) -> CustomerState:
-    return CustomerState(engine=engine, mood=persona.starting_mood, trust=persona.starting_trust,
-                         patience=persona.patience, history=(persona.starting_mood,))
+    return CustomerState(
+        engine=engine,
+        mood=persona.starting_mood,
+        trust=persona.starting_trust,
+        patience=persona.patience,
+        history=(persona.starting_mood,),
+    )
 
 
 def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[CustomerState, Judgement]:
@@ -145,8 +156,14 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
     wrong = facts.wrong
     contradicted = bool(CONTRADICTS.search(agent_text))
     new_facts = tuple(f for f in facts.conveyed if f not in state.conveyed)
-    doubts = tuple(dict.fromkeys([*(d for d in state.doubts if d not in facts.conveyed),
-                                  *(c.fact or c.quote for c in facts.contradictions)]))
+    doubts = tuple(
+        dict.fromkeys(
+            [
+                *(d for d in state.doubts if d not in facts.conveyed),
+                *(c.fact or c.quote for c in facts.contradictions),
+            ]
+        )
+    )
     newly_heard = bool(sincere) and not state.heard
     heard = state.heard or newly_heard
     stalling = bool(sincere) and state.heard and not new_facts and not shown & FORWARD
@@ -161,12 +178,23 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
     revealed, met = list(state.revealed), list(state.met)
     newly_met = _met_now(scene, state, agent_text, set(conveyed), set(facts.conveyed), shown, heard, angered)
     met += [o for o in newly_met if o not in met]
-    earned = next((o for o in scene.drawn.card.hidden_objectives
-                   if o.id not in revealed and o.id not in met and shown & set(o.earned_by)
-                   and not angered and not wrong), None)
+    earned = next(
+        (
+            o
+            for o in scene.drawn.card.hidden_objectives
+            if o.id not in revealed
+            and o.id not in met
+            and shown & set(o.earned_by)
+            and not angered
+            and not wrong
+        ),
+        None,
+    )
     if earned is not None:  # one objective per turn: the customer opens up gradually
         revealed.append(earned.id)
-    goal_met = state.goal_met or (state.goal is not None and bool(newly_met or (shown & FORWARD and new_facts)))
+    goal_met = state.goal_met or (
+        state.goal is not None and bool(newly_met or (shown & FORWARD and new_facts))
+    )
     forward_now = bool(shown & FORWARD) and not state.forward
     explored = "open_question" in shown and state.turn < 2 and not repeated
     progress = bool(new_facts or newly_met or newly_heard or forward_now or explored) and not wrong
@@ -174,12 +202,22 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
     warmth = 1.0 if heard else 0.5  # correct but cold earns trust at half the rate
     depth = 1.5 if persona.values_depth else 1.0
     fact_mood = FACT_STEP * depth * min(len(new_facts), 2) * (0.3 if unheard else 1.0)
-    mood = (state.mood + CALM_STEP * len(calmed) + fact_mood + MET_STEP * len(newly_met)
-            - ANGER_STEP * len(angered) - WRONG_STEP * len(wrong) - 0.5 * contradicted
-            - (0.05 if not progress else 0.0))
-    trust = (state.trust + TRUST_HEARD * newly_heard
-             + warmth * (TRUST_UP * (len(calmed) + bool(new_facts) * depth + len(newly_met)))
-             - TRUST_DOWN * (len(angered) + 2 * len(wrong) + contradicted + repeated))
+    mood = (
+        state.mood
+        + CALM_STEP * len(calmed)
+        + fact_mood
+        + MET_STEP * len(newly_met)
+        - ANGER_STEP * len(angered)
+        - WRONG_STEP * len(wrong)
+        - 0.5 * contradicted
+        - (0.05 if not progress else 0.0)
+    )
+    trust = (
+        state.trust
+        + TRUST_HEARD * newly_heard
+        + warmth * (TRUST_UP * (len(calmed) + bool(new_facts) * depth + len(newly_met)))
+        - TRUST_DOWN * (len(angered) + 2 * len(wrong) + contradicted + repeated)
+    )
     unhelpful = not progress or bool(angered) or bool(wrong) or repeated or contradicted
     patience = min(persona.patience, state.patience + 1) if not unhelpful else state.patience - 1
     cause_known = bool(knows.cause & set(conveyed))
@@ -187,21 +225,55 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
         patience -= 1  # the persona's clock: past its exchanges, a turn without progress costs double
     strikes = state.strikes + len(wrong) + 2 * contradicted + ("blame" in shown)
     new = replace(
-        state, mood=_clip(mood, -1, 1), trust=_clip(trust, 0, 1), patience=patience, turn=state.turn + 1,
-        revealed=tuple(revealed), met=tuple(met), signals=tuple(dict.fromkeys((*state.signals, *sorted(shown)))),
-        strikes=strikes, conveyed=conveyed, told=tuple(dict.fromkeys((*state.told, *sorted(facts.tokens)))),
-        doubts=doubts, heard=heard, forward=state.forward or bool(shown & FORWARD),
-        asked=tuple(dict.fromkeys((*state.asked, *questions))), goal_met=goal_met)
+        state,
+        mood=_clip(mood, -1, 1),
+        trust=_clip(trust, 0, 1),
+        patience=patience,
+        turn=state.turn + 1,
+        revealed=tuple(revealed),
+        met=tuple(met),
+        signals=tuple(dict.fromkeys((*state.signals, *sorted(shown)))),
+        strikes=strikes,
+        conveyed=conveyed,
+        told=tuple(dict.fromkeys((*state.told, *sorted(facts.tokens)))),
+        doubts=doubts,
+        heard=heard,
+        forward=state.forward or bool(shown & FORWARD),
+        asked=tuple(dict.fromkeys((*state.asked, *questions))),
+        goal_met=goal_met,
+    )
     new = replace(new, stage=_stage(new, cause_known, heard or not persona.needs_acknowledgment))
     new = replace(new, outcome=_outcome(new, persona, contradicted, progress, cause_known))
     new = replace(new, history=(*state.history, new.mood))
-    return new, Judgement(reading, facts, tuple(calmed), tuple(angered), wrong, contradicted, rushed,
-                          earned.id if earned else None, newly_met, new_facts, progress, repeated,
-                          newly_heard, unheard, stalling)
+    return new, Judgement(
+        reading,
+        facts,
+        tuple(calmed),
+        tuple(angered),
+        wrong,
+        contradicted,
+        rushed,
+        earned.id if earned else None,
+        newly_met,
+        new_facts,
+        progress,
+        repeated,
+        newly_heard,
+        unheard,
+        stalling,
+    )
 
 
-def _met_now(scene: SceneContext, state: CustomerState, agent_text: str, conveyed: set[str],
-             this_turn: set[str], shown: set[str], heard: bool, angered: list[str]) -> tuple[str, ...]:
+def _met_now(
+    scene: SceneContext,
+    state: CustomerState,
+    agent_text: str,
+    conveyed: set[str],
+    this_turn: set[str],
+    shown: set[str],
+    heard: bool,
+    angered: list[str],
+) -> tuple[str, ...]:
     """Objectives this message meets: the facts its need speaks of are now all told (one of
     them in this message), or, for a need about feelings, it is acknowledged once voiced."""
     knows = scene.knowledge
@@ -242,22 +314,33 @@ def _questions(text: str) -> tuple[str, ...]:
 
 
 def _stage(state: CustomerState, cause_known: bool, heard_enough: bool) -> str:
-    if (cause_known and heard_enough and state.forward and not state.doubts
-            and set(state.revealed) <= set(state.met)):
+    if (
+        cause_known
+        and heard_enough
+        and state.forward
+        and not state.doubts
+        and set(state.revealed) <= set(state.met)
+    ):
         return "resolution"
     if cause_known:
         return "discovery"
     return "complication" if state.turn >= 1 else "opening"
 
 
-def _outcome(state: CustomerState, persona: Persona, contradicted: bool, progress: bool,
-             cause_known: bool) -> str | None:
+def _outcome(
+    state: CustomerState, persona: Persona, contradicted: bool, progress: bool, cause_known: bool
+) -> str | None:
     if contradicted or state.strikes >= 3 or (state.mood <= -0.95 and state.strikes):
         return "escalated"
     heard_enough = state.heard or not persona.needs_acknowledgment
-    if (state.turn >= MIN_TURNS_TO_RESOLVE and state.stage == "resolution" and heard_enough
-            and state.mood >= RESOLVED_MOOD and state.trust >= RESOLVED_TRUST
-            and (state.goal is None or state.goal_met)):
+    if (
+        state.turn >= MIN_TURNS_TO_RESOLVE
+        and state.stage == "resolution"
+        and heard_enough
+        and state.mood >= RESOLVED_MOOD
+        and state.trust >= RESOLVED_TRUST
+        and (state.goal is None or state.goal_met)
+    ):
         return "resolved"
     if persona.bottom_line_by and state.turn >= persona.bottom_line_by and not cause_known:
         return "abandoned"  # three exchanges and still no bottom line: the executive is gone
