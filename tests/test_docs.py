@@ -57,3 +57,11 @@ def test_every_llm_customer_setting_is_documented() -> None:
     names = [f"`{f.name}`" for f in fields(OpenAISettings)]
     variables = [f"`{v}`" for group in ENVIRONMENT.values() for v in group] + [f"`{CONFIG_VARIABLE}`"]
     assert [n for n in names + variables if n not in readme] == []
+
+
+def test_every_persona_field_is_documented() -> None:
+    from facilitation.personas import Persona
+
+    doc = (ROOT / "docs" / "personas.md").read_text()
+    missing = sorted(f for f in _field_names(Persona) if f"`{f}`" not in doc)
+    assert missing == []
