@@ -34,9 +34,18 @@ class CustomerTurns(SceneBase):
     def scene_context(self, scene_id: str) -> SceneContext:
         return self._context(self.scene_state(scene_id))
 
+    @cached_property
+    def _contexts(self) -> dict[tuple, SceneContext]:
+        return {}  # a scene's context (and what its customer knows) is read once per workbench
+
     def _context(self, info: SceneState) -> SceneContext:
-        drawn = self._drawn(info.card_id, info.values, info.seed)
-        return SceneContext.of(drawn, self.library.personas[drawn.card.persona], info.seed)
+        key = (info.card_id, info.seed, tuple(sorted(info.values.items())))
+        if key not in self._contexts:
+            if len(self._contexts) > 256:
+                self._contexts.clear()
+            drawn = self._drawn(info.card_id, info.values, info.seed)
+            self._contexts[key] = SceneContext.of(drawn, self.library.personas[drawn.card.persona], info.seed)
+        return self._contexts[key]
 
     def customer_state(self, scene_id: str, transcript: Sequence[Message] | None = None
                        ) -> CustomerState | None:

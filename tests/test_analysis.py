@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from facilitation import Library
 from facilitation.analysis import Analyser
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 AGENT_LINES = [
     ("Seeing a bill double with no warning is alarming, especially before a finance review.", "empathy",
@@ -253,3 +257,26 @@ def test_a_long_reflection_that_ends_on_a_question_is_mostly_the_reflection() ->
 def test_asking_what_they_have_tried_is_a_question_and_a_pointer() -> None:
     analysis = Analyser().analyse("Have you talked to your manager about the workload?")
     assert analysis.shows("question") and analysis.shows("suggestion"), analysis.behaviours
+
+
+def test_facts_are_recognised_in_words_the_cards_never_use(library: Library) -> None:
+    """Agent lines written apart from the code (tests/fixtures/fact_lines.jsonl: paraphrases in
+    many registers, wrong figures, promises, questions), labelled with the facts they convey
+    and whether they contradict the card."""
+    from facilitation.analysis.facts import FactBook
+
+    rows = [json.loads(line) for line in (FIXTURES / "fact_lines.jsonl").read_text().splitlines() if line]
+    tp = fp = fn = flagged_right = flagged_wrong = missed = 0
+    for row in rows:
+        reading = FactBook.of(library.card(row["card"]).draw(row["seed"])).read(row["text"])
+        got, want = set(reading.conveyed), set(row["conveys"])
+        tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
+        flagged = bool(reading.contradictions)
+        flagged_right += flagged and row["wrong"]
+        flagged_wrong += flagged and not row["wrong"]
+        missed += row["wrong"] and not flagged
+        if row["kind"] == "promise":
+            assert not flagged, f"a promise read as a wrong fact: {row['text']}"
+    assert tp / (tp + fp) >= 0.7 and tp / (tp + fn) >= 0.85, (tp, fp, fn)
+    assert flagged_right / (flagged_right + flagged_wrong) >= 0.9
+    assert flagged_right / (flagged_right + missed) >= 0.6

@@ -38,6 +38,7 @@ those though through to too under until up upon very via was we were what when w
 who whom why will with within without would yes yet you your yours already really well next back
 each thing things going able sure okay right today new day days month months week weeks year years
 time times number amount total want need needs know
+minute minutes hour hours second seconds
 """
 STOP = frozenset(_STOP_WORDS.split())
 # Support words people use for one another; a term is compared by its first form.
@@ -116,13 +117,14 @@ PHRASES = (
 PLAN = re.compile(
     r"\b(?:I|we)(?:'ll|\u2019ll|'d| will| shall| can| could| would| am going to|'m going to|"
     r" are going to|'re going to| plan to| want to| need to)\b|\blet me\b|\blet's\b|\bif\b|"
-    r"\byou (?:can|could|might|may|would|will|'ll)\b|\bwould you\b|\b(?:option|either|instead)\b",
+    r"\byou (?:can|could|might|may)\b|\bwould you\b|\b(?:option|either|instead)\b",
     re.IGNORECASE,
 )
 CODE = re.compile(r"\b[A-Z]{2,}-?\d{2,}\b")
 # How close a sentence and a fact must be in meaning (cosine of static embeddings), measured
 # on paraphrases written apart from the cards: alone, with two key terms, with a number or name.
 MEANING_ALONE, MEANING_WITH_TERMS, MEANING_WITH_VALUE = 0.78, 0.55, 0.4
+RIVAL_MARGIN = 0.6  # facts scoring this far below the best in a sentence were not what it meant
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,10 @@ class FactBook:
         )
         self.derived = _derived([q for f in self.facts for q in f.quantities if q.kind != "date"])
         self.known_dates = {q.value for text in card_text for q in quantities(text) if q.kind == "date"}
+        self.holders: dict[str, int] = {}  # how many facts hold each number or name
+        for fact in self.facts:
+            for token in {q.key for q in fact.quantities} | set(fact.names):
+                self.holders[token] = self.holders.get(token, 0) + 1
         self.units = {q.unit for f in self.facts for q in f.quantities if q.kind == "count" and q.unit}
         self.kinds = {q.kind for f in self.facts for q in f.quantities}
         self._vectors: Any = None
@@ -217,11 +223,13 @@ class FactBook:
                 continue  # a sentence that gets a figure wrong conveys nothing, however close its words
             words = terms(sentence)
             low = sentence.lower()
-            for j, fact in enumerate(self.facts):
-                if fact.id in conveyed:
-                    continue
-                if _conveys(fact, found, low, words, float(similarity[i][j])):
-                    conveyed[fact.id] = span
+            scored = {fact.id: score for j, fact in enumerate(self.facts)
+                      if (score := _evidence(fact, found, low, words, float(similarity[i][j]), self.holders))
+                      is not None}
+            best = max(scored.values(), default=0.0)
+            for fact_id, score in scored.items():  # a number shared by facts goes to the one meant
+                if score >= best - RIVAL_MARGIN and fact_id not in conveyed:
+                    conveyed[fact_id] = span
         return FactReading(conveyed, tuple(contradictions), self.tokens(text))
 
     def _contradictions(self, sentence: str, found: Sequence[Quantity], similarity: Any, offset: int):
@@ -232,7 +240,8 @@ class FactBook:
                 if q.value in self.known_dates or "date" not in self.kinds:
                     continue
             elif self._known(q):
-                continue
+                if not self._misplaced(q, sentence, similarity):
+                    continue
             elif q.kind == "count" and (q.unit is None or q.unit not in self.units):
                 continue  # a count of something no fact counts: nothing to check it against
             elif q.kind == "count" and q.kind not in self.kinds:
@@ -250,9 +259,7 @@ class FactBook:
     def _known(self, q: Quantity) -> bool:
         """Written on the card as this kind of number, or worked out from the facts' numbers."""
         if any(
-            close(q.value, k.value)
-            and (k.kind == q.kind or k.unit is None or q.unit is None)
-            and same_unit(q, k)
+            close(q.value, k.value) and k.kind == q.kind and (q.kind != "count" or k.unit == q.unit)
             for k in self.written
         ):
             return True
@@ -260,6 +267,18 @@ class FactBook:
         return any(close(q.value, v) for v in self.derived.get(group or "", ())) or any(
             close(q.value, v) for v in self.derived.get("any", ())
         )
+
+    def _misplaced(self, q: Quantity, sentence: str, similarity: Any) -> bool:
+        """A figure of the card said about the wrong thing: "the code stays valid for 30
+        minutes" when 30 minutes is the lockout's and the code's own fact says 10."""
+        if q.kind not in ("count", "percent") or q.unit is None:
+            return False
+        words = terms(sentence)
+        same = [f for f in self.facts if any(k.kind == q.kind and k.unit == q.unit for k in f.quantities)]
+        holding = [f for f in same if any(close(q.value, k.value) and k.unit == q.unit for k in f.quantities)]
+        if any(words & f.terms for f in holding):
+            return False
+        return any(len(words & f.terms) >= 2 for f in same if f not in holding)
 
     def _nearest(self, q: Quantity, similarity: Any) -> _Fact | None:
         """The fact the wrong number was most likely about: same kind of number, closest meaning."""
@@ -279,22 +298,24 @@ class FactBook:
         return model.embed_spans(text, spans) @ self._vectors.T
 
 
-def _conveys(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str], meaning: float) -> bool:
-    numbers = {
-        k.key
-        for q in found
-        for k in fact.quantities
-        if k.kind == q.kind and close(q.value, k.value) and same_unit(q, k)
-    }
-    values = len(numbers) + sum(1 for n in fact.names if n in low)
+def _evidence(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str], meaning: float,
+              holders: dict[str, int]) -> float | None:
+    """How surely a sentence conveys ``fact``, or None when it does not: its numbers and names
+    (each worth less the more facts hold it), its key terms and its meaning."""
+    numbers = {k.key for q in found for k in fact.quantities
+               if k.kind == q.kind and close(q.value, k.value) and same_unit(q, k)}
+    names = {n for n in fact.names if n in low}
+    values = len(numbers) + len(names)
     shared = len(words & fact.terms)
-    if values >= 2:
-        return True
-    if values == 1 and (shared >= 1 or meaning >= MEANING_WITH_VALUE):
-        return True
-    if fact.quantities:  # a fact that is a number is conveyed by saying the number
-        return meaning >= MEANING_ALONE and shared >= 2
-    return meaning >= MEANING_ALONE or (meaning >= MEANING_WITH_TERMS and shared >= 2)
+    if values >= 2 or (values == 1 and (shared >= 1 or meaning >= MEANING_WITH_VALUE)):
+        pass
+    elif fact.quantities:  # a fact that is a number is conveyed by saying the number
+        if not (meaning >= MEANING_ALONE and shared >= 2):
+            return None
+    elif not (meaning >= MEANING_ALONE or (meaning >= MEANING_WITH_TERMS and shared >= 2)):
+        return None
+    exclusive = sum(1 / holders.get(token, 1) for token in (*numbers, *names))
+    return 1.5 * exclusive + 0.2 * min(shared, 4) + meaning
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -329,7 +350,7 @@ def _stem(word: str) -> str:
 
 def _derived(found: Sequence[Quantity]) -> dict[str, frozenset[float]]:
     """What an agent may work out from the facts' numbers, by what it counts: money from
-    sums, differences, doubles and halves; counts from sums and differences of the same
+    differences, doubles and halves; counts from sums and differences of the same
     unit; shares (percent) from two amounts of money."""
     money = sorted({q.value for q in found if q.kind == "money"})
     counts: dict[str, set[float]] = {}
@@ -338,7 +359,7 @@ def _derived(found: Sequence[Quantity]) -> dict[str, frozenset[float]]:
             counts.setdefault(q.unit or "", set()).add(q.value)
     out: dict[str, set[float]] = {"money": set(), "percent": set(), "any": set()}
     for a, b in combinations(money, 2):
-        out["money"].update((a + b, abs(a - b)))
+        out["money"].add(abs(a - b))  # "the extra $261"; a total is a fact of its own
     for a in money:
         out["money"].update((2 * a, a / 2))
     for unit, values in counts.items():

@@ -74,7 +74,10 @@ class _Reply:
                 self._tail(L.CHANNEL_ESCALATE.get(channel, [])),
             ]
         if state.outcome == "abandoned":
-            return [pick(self.own.abandon, L.ABANDON), self._tail(L.CHANNEL_EXIT.get(channel, []))]
+            unmet = [L.leaving_without(o.need) for o in self.card.hidden_objectives
+                     if o.id in state.revealed and o.id not in state.met]
+            exit_line = self._tail(L.CHANNEL_EXIT.get(channel, []))
+            return [pick([*unmet[:1], *self.own.abandon], L.ABANDON), exit_line]
         if state.outcome == "resolved":
             return self._closing()
         reaction, stands_alone = self._reaction()
@@ -84,7 +87,7 @@ class _Reply:
 
     def _closing(self) -> list[str]:
         pick = self.chooser.pick
-        if self.state.trust >= GRUDGING_TRUST:
+        if self.state.trust >= GRUDGING_TRUST and self.state.heard:  # correct but cold: a grudging yes
             good = self.speakable([*self.card.paths.good.customer_lines, *self.card.arc.resolution])
             return [pick(good, self.own.resolved, L.RESOLVED, relevant=True)]
         return [pick(self.speakable(self.card.paths.okay.customer_lines), self.own.grudging, L.GRUDGING)]

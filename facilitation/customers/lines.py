@@ -185,6 +185,12 @@ def still_need(need: str) -> str:
     return f"What I still need is {text}."
 
 
+def leaving_without(need: str) -> str:
+    """A customer leaving with a voiced need unmet says which (so the exit is the card's own)."""
+    return still_need(need).replace("What I still need is ", "I came for ", 1).rstrip(".") + \
+        ", and I'm leaving without it."
+
+
 class LineChooser:
     """Picks one fresh line for a moment of the scene, seeded and relevant to the agent's words."""
 
