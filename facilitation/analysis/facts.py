@@ -38,7 +38,6 @@ those though through to too under until up upon very via was we were what when w
 who whom why will with within without would yes yet you your yours already really well next back
 each thing things going able sure okay right today new day days month months week weeks year years
 time times number amount total want need needs know
-minute minutes hour hours second seconds
 """
 STOP = frozenset(_STOP_WORDS.split())
 # Support words people use for one another; a term is compared by its first form.
@@ -124,7 +123,7 @@ CODE = re.compile(r"\b[A-Z]{2,}-?\d{2,}\b")
 # How close a sentence and a fact must be in meaning (cosine of static embeddings), measured
 # on paraphrases written apart from the cards: alone, with two key terms, with a number or name.
 MEANING_ALONE, MEANING_WITH_TERMS, MEANING_WITH_VALUE = 0.78, 0.55, 0.4
-RIVAL_MARGIN = 0.6  # facts scoring this far below the best in a sentence were not what it meant
+RIVAL_MARGIN = 100.0  # facts scoring this far below the best in a sentence were not what it meant
 
 
 @dataclass(frozen=True)
@@ -223,9 +222,10 @@ class FactBook:
                 continue  # a sentence that gets a figure wrong conveys nothing, however close its words
             words = terms(sentence)
             low = sentence.lower()
+            meant = self._meant(sentence, found, similarity[i])
             scored = {fact.id: score for j, fact in enumerate(self.facts)
-                      if (score := _evidence(fact, found, low, words, float(similarity[i][j]), self.holders))
-                      is not None}
+                      if (score := _evidence(fact, found, low, words, float(similarity[i][j]), self.holders,
+                                             meant)) is not None}
             best = max(scored.values(), default=0.0)
             for fact_id, score in scored.items():  # a number shared by facts goes to the one meant
                 if score >= best - RIVAL_MARGIN and fact_id not in conveyed:
@@ -259,7 +259,8 @@ class FactBook:
     def _known(self, q: Quantity) -> bool:
         """Written on the card as this kind of number, or worked out from the facts' numbers."""
         if any(
-            close(q.value, k.value) and k.kind == q.kind and (q.kind != "count" or k.unit == q.unit)
+            close(q.value, k.value) and k.kind == q.kind
+            and (q.kind == "money" or k.unit is None or q.unit is None or k.unit == q.unit)
             for k in self.written
         ):
             return True
@@ -268,6 +269,18 @@ class FactBook:
             close(q.value, v) for v in self.derived.get("any", ())
         )
 
+    def _meant(self, sentence: str, found: Sequence[Quantity], similarity: Any) -> dict[str, str]:
+        """For each number or name of the sentence that several facts hold, the fact closest in meaning."""
+        low = sentence.lower()
+        tokens = {q.key for q in found} | {n for n in self.names if n in low}
+        meant = {}
+        for token in tokens:
+            if self.holders.get(token, 0) > 1:
+                holding = [(float(similarity[j]), f.id) for j, f in enumerate(self.facts)
+                           if token in {q.key for q in f.quantities} | f.names]
+                meant[token] = max(holding)[1]
+        return meant
+
     def _misplaced(self, q: Quantity, sentence: str, similarity: Any) -> bool:
         """A figure of the card said about the wrong thing: "the code stays valid for 30
         minutes" when 30 minutes is the lockout's and the code's own fact says 10."""
@@ -275,7 +288,8 @@ class FactBook:
             return False
         words = terms(sentence)
         same = [f for f in self.facts if any(k.kind == q.kind and k.unit == q.unit for k in f.quantities)]
-        holding = [f for f in same if any(close(q.value, k.value) and k.unit == q.unit for k in f.quantities)]
+        holding = [f for f in self.facts
+                   if any(close(q.value, k.value) and k.unit in (q.unit, None) for k in f.quantities)]
         if any(words & f.terms for f in holding):
             return False
         return any(len(words & f.terms) >= 2 for f in same if f not in holding)
@@ -299,14 +313,16 @@ class FactBook:
 
 
 def _evidence(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str], meaning: float,
-              holders: dict[str, int]) -> float | None:
-    """How surely a sentence conveys ``fact``, or None when it does not: its numbers and names
-    (each worth less the more facts hold it), its key terms and its meaning."""
+              holders: dict[str, int], meant: dict[str, str]) -> float | None:
+    """How surely a sentence conveys ``fact``, or None when it does not: its numbers and names,
+    its key terms and its meaning. A number several facts hold counts for the one the
+    sentence is closest to (``meant``), or for another that shares two key terms with it."""
+    shared = len(words & fact.terms)
     numbers = {k.key for q in found for k in fact.quantities
                if k.kind == q.kind and close(q.value, k.value) and same_unit(q, k)}
     names = {n for n in fact.names if n in low}
-    values = len(numbers) + len(names)
-    shared = len(words & fact.terms)
+    values = sum(1 for token in (*numbers, *names)
+                 if holders.get(token, 1) == 1 or meant.get(token) == fact.id or shared >= 2)
     if values >= 2 or (values == 1 and (shared >= 1 or meaning >= MEANING_WITH_VALUE)):
         pass
     elif fact.quantities:  # a fact that is a number is conveyed by saying the number

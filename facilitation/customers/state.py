@@ -292,6 +292,8 @@ def _met_now(
             out.append(o.id)  # answered once asked, with one of the facts it asks about
         elif o.id in state.revealed and answers & this_turn:
             out.append(o.id)  # the fact that answers what was asked
+        elif o.id in state.revealed and (linked or answers) and (linked or answers) <= conveyed and acting:
+            out.append(o.id)  # told already; once asked, a way to act on it settles it
         elif o.id in knows.feeling_objectives:
             if o.id in state.revealed and heard and shown & (FEELINGS | set(o.earned_by) | FORWARD):
                 out.append(o.id)
@@ -342,7 +344,8 @@ def _outcome(
         and (state.goal is None or state.goal_met)
     ):
         return "resolved"
-    if persona.bottom_line_by and state.turn >= persona.bottom_line_by and not cause_known:
+    bottom_line = cause_known or "summary" in state.signals  # a bottom line, even without the cause
+    if persona.bottom_line_by and state.turn >= persona.bottom_line_by and not bottom_line:
         return "abandoned"  # three exchanges and still no bottom line: the executive is gone
     if state.patience <= 0 and not progress:
         return "abandoned" if state.mood > -0.8 else "escalated"
