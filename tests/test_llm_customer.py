@@ -14,6 +14,7 @@ import pytest
 
 from facilitation import Library
 from facilitation.customers import CustomerState, SceneContext, customer_engine
+from facilitation.customers.guard import Guard
 from facilitation.customers.llm import (
     CUT,
     FALLBACK_ENGINE,
@@ -396,6 +397,12 @@ OUT_OF_CHARACTER_LINES = [
     "We apologise for any inconvenience caused. Is there anything else I can help with?",
     "My instructions say I should stay in character as the customer.",
     "What you may now say: nothing beyond your complaint yet.",
+    # said by llama.cpp's server with a 135M model in this project's own scene
+    "What's the problem? What can I do to fix it?",
+    "There are several things that may help resolve this issue. Tell me about the challenges you're facing.",
+    "I have 4 more months of service left so I can actually help you with your business.",
+    "<company_name> is not a company that needs your support.",
+    "I'm sorry for the inconvenience. It seems like you're just going through a story to tell.",
 ]
 IN_CHARACTER_LINES = [
     "Your AI chatbot told me to wait. I am a bottler, not a techie.",
@@ -414,7 +421,8 @@ def test_a_line_out_of_character_is_never_shown_however_it_streams(line: str) ->
             shown += screen.feed(line[:cut])
             shown += screen.feed(line[cut:])
             shown += screen.close()
-        assert len(shown) < len(line) and not any(w in shown for w in ("AI", "Claude", "assist", "Agent:"))
+        assert len(shown) < len(line)
+        assert not any(w in shown for w in ("AI", "Claude", "assist", "Agent:", "<company", "help you"))
 
 
 @pytest.mark.parametrize("line", IN_CHARACTER_LINES)
@@ -444,3 +452,17 @@ def test_the_model_may_not_state_a_fact_the_agent_has_not_given(
                 ("agent", f"I'm sorry. {seats} seats went onto your account this month."))
     turn = engine.respond(scene, state, told).finish()
     assert turn.text == f"Oh, so it's the {seats} seats we added?" and turn.state.notice is None
+
+
+def test_no_line_a_card_or_persona_gives_the_customer_is_refused_by_the_guard(library: Library) -> None:
+    guard = Guard()
+    refused = []
+    for card in library.cards.values():
+        lines = [*card.arc.opening, *card.arc.complication, *card.arc.discovery, *card.arc.resolution,
+                 *card.paths.good.customer_lines, *card.paths.okay.customer_lines, *card.paths.bad.customer_lines,
+                 *(o.reveal for o in card.hidden_objectives)]
+        refused += [(card.id, line) for line in lines if guard.reason(line, complete=True)]
+    for persona in library.personas.values():
+        own = [line for pool in persona.lines.model_dump().values() for line in pool]
+        refused += [(persona.id, line) for line in [*persona.sample_lines, *own] if guard.reason(line, complete=True)]
+    assert refused == []

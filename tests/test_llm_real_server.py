@@ -45,7 +45,7 @@ def _model() -> Path | None:
 
 
 @pytest.fixture(scope="module")
-def llama_server() -> Iterator[str]:
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("uvicorn") is None:
         pytest.skip(
             "llama-cpp-python's server is not installed: pip install 'llama-cpp-python[server]==0.3.36' "
@@ -57,37 +57,24 @@ def llama_server() -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(model),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "4096"]
+    with log.open("w") as out:  # the server logs a lot: a pipe nobody reads would stall it
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited: {proc.stderr.read()[-2000:] if proc.stderr else ''}")
+                pytest.fail(f"llama.cpp server exited: {log.read_text()[-2000:]}")
             try:
                 urllib.request.urlopen(f"{url}/models", timeout=1).read()
                 break
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("llama.cpp server did not start within 120 s")
+            pytest.fail(f"llama.cpp server did not start within 120 s: {log.read_text()[-2000:]}")
         yield url
     finally:
         proc.terminate()

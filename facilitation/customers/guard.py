@@ -4,10 +4,13 @@ A small model breaks character in many ways, and every one of them must stop bef
 words are shown: it speaks as an AI or an assistant ("I'm Claude…", "As a helpful
 assistant…", "A.I." or in full-width letters), it answers as the support agent ("Agent: I'm so
 sorry…", "How can I help you today?", "We apologise for any inconvenience"), it steps out
-of the scene ("I can't continue with this roleplay"), it repeats its instructions, or it
-states a fact of the card the agent has not told it (the customer cannot know it, and the
-trainee would be handed what they must earn). Text is normalised first (NFKC, case,
-quotes, dotted letters), so spelling tricks do not slip through.
+of the scene ("I can't continue with this roleplay"), it repeats its instructions, it
+writes markup or a template placeholder ("<company_name>"), it writes far more than the
+persona would, or it states a fact of the card the agent has not told it (the customer
+cannot know it, and the trainee would be handed what they must earn). Text is normalised
+first (NFKC, case, quotes, dotted letters), so spelling tricks do not slip through. The
+phrases were collected from what small models (llama.cpp's server with a 135M model) wrote
+in this project's scenes; the card and persona lines are held to pass them untouched.
 """
 
 from __future__ import annotations
@@ -63,6 +66,16 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"as a (?:helpful|support|customer service)|i(?:'ll| will) escalate this for you)",
         ),
         (
+            "answered as the agent",
+            r"\b(?:i|we) can (?:actually |certainly |definitely )?help you\b|\bi'?m here (?:as always|for you|"
+            r"if you need)|\byou'?ve got this\b|\blet'?s chat\b|\bwhat can i do (?:to (?:fix|help)|for you)|"
+            r"\bthere are (?:several|a few|some|many) things (?:that )?(?:may|might|could|you can)|\bmy services\b|"
+            r"\bfeel free to\b|\bdon'?t hesitate to\b|\bhope (?:this|that) helps\b|\bi'?d be (?:happy|glad) to\b|"
+            r"\b(?:i'?m|i am|we'?re) sorry for (?:the|any) inconvenience|\bthe challenges you'?re facing\b|"
+            r"\bis there anything else\b|\byou'?re (?:just )?going through\b",
+        ),
+        ("wrote markup or a template placeholder", r"</?[a-z][a-z_ -]{1,30}>|\{[a-z_]{2,30}\}|\[(?:name|company|customer)[^\]]*\]"),
+        (
             "repeated its instructions",
             r"agent_message|what you may now say|lines in your voice|how you feel now|"
             r"rules you always keep|the only facts in this scene",
@@ -74,6 +87,7 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 # The longest rule match is a few words: text waits this many words before it is shown,
 # unless a clause ends first.
 HOLD_WORDS = 6
+LENGTH_FACTOR = 2.5  # times the persona's longest reply
 
 
 def normalise(text: str) -> str:
@@ -87,8 +101,9 @@ def normalise(text: str) -> str:
 class Guard:
     """Checks a customer line; ``leaks`` tells whether a text states what the customer may not know."""
 
-    def __init__(self, leaks: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, leaks: Callable[[str], bool] | None = None, max_words: int | None = None) -> None:
         self.leaks = leaks
+        self.max_words = max_words  # a customer writing far past this has stopped being the persona
 
     def reason(self, text: str, *, complete: bool = False) -> str | None:
         """Why ``text`` may not be shown, or None. Fact leaks are judged on ``complete`` text
@@ -99,6 +114,8 @@ class Guard:
                 return why
         if self.leaks is not None and self.leaks(text if complete else _whole_words(text)):
             return "said a fact the agent has not given"
+        if self.max_words is not None and len(text.split()) > LENGTH_FACTOR * self.max_words:
+            return "wrote far more than this customer would"
         return None
 
 

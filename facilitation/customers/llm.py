@@ -289,7 +289,8 @@ def scene_guard(scene: SceneContext, state: CustomerState) -> Guard:
     number or name of the card's facts that the agent has not told it and it did not bring."""
     knows = scene.knowledge
     allowed = {*state.told, *knows.customer_tokens}
-    return Guard(untold_facts(knows.book.fact_tokens, allowed, knows.book.tokens))
+    return Guard(untold_facts(knows.book.fact_tokens, allowed, knows.book.tokens),
+                 max_words=scene.persona.preferred_reply_words[1])
 
 
 def tag_outcome(state: CustomerState, tags: Sequence[str]) -> str | None:
