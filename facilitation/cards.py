@@ -133,6 +133,12 @@ class ScenarioCard(Model):
         data = {k: (v if k == "variables" else _fill_all(v, values)) for k, v in data.items()}
         return DrawnCard(ScenarioCard.model_validate(data), seed, values)
 
+    def texts(self) -> list[str]:
+        """Every text the card writes (its variable declarations aside)."""
+        data = self.model_dump()
+        del data["variables"]
+        return [text for _, text in _strings(data, ())]
+
     @property
     def competencies(self) -> list[str]:
         return list(dict.fromkeys(c.competency for c in self.criteria))

@@ -228,7 +228,7 @@ MOVES: dict[str, Move] = {
     "dismiss": dismiss,
     "jargon": jargon,
 }
-# Each play's moves, in order; "explain" repeats until the card's facts are told.
+# Each play's moves, in order; each "explain" tells one fact not yet told.
 PLAYS: dict[str, tuple[str, ...]] = {
     "good-varied": ("acknowledge", "explore", "explain", "explain", "offer", "explain", "commit"),
     "factual-varied": ("explain", "explain", "offer", "explain", "commit"),
@@ -237,7 +237,7 @@ PLAYS: dict[str, tuple[str, ...]] = {
     "dismissive-varied": ("dismiss",),
     "jargon-varied": ("jargon",),
 }
-MOVES_PER_MESSAGE = 2
+MOVES_PER_MESSAGE = 2  # a message holds at most this many moves (the phrase-bank policies too)
 
 
 def play_line(
@@ -268,13 +268,11 @@ def _pending(moves: Sequence[str], drawn: DrawnCard, used: set[str]) -> list[tup
     """The moves still to make, each with its marker; "explain" once per fact not yet told."""
     out: list[tuple[str, str]] = []
     for i, move in enumerate(moves):
-        if move == "explain":  # one fact each, in the card's order (the agent screen lists the cause first)
-            untold = [
-                f for f in drawn.card.facts if f"@fact:{f.id}" not in used and f"@{move}#{i}" not in used
-            ]
-            out += [(f"@{move}#{i}", "explain")] if untold else []
-        elif f"@{move}#{i}" not in used:
-            out.append((f"@{move}#{i}", move))
+        marker = f"@{move}#{i}"
+        if marker in used:
+            continue
+        if move != "explain" or any(f"@fact:{f.id}" not in used for f in drawn.card.facts):
+            out.append((marker, move))
     return out
 
 
@@ -306,7 +304,8 @@ def _distort(statement: str, rng: random.Random) -> str:
 
 
 def _answering(facts: Sequence[Any], heard: str) -> Any:
-    """The fact closest to a question the customer asked, when it asked one."""
+    """The fact closest to what the customer just said, if close enough (a question needs
+    less closeness than a remark)."""
     if not heard.strip():
         return None
     from .analysis.embedding import static_model

@@ -18,7 +18,7 @@ from statistics import mean
 from .cards import DrawnCard, ScenarioCard
 from .customers import CustomerState, SceneContext, customer_engine
 from .personas import Persona
-from .plays import PLAYS, play_line
+from .plays import MOVES_PER_MESSAGE, PLAYS, play_line
 from .records import Message, Record
 
 # (drawn card, agent turn, rng, lines used, most words the customer takes in, heard=the customer's
@@ -49,7 +49,6 @@ EMPATHETIC = ("empathy", "apology", "open_question", "summary", "policy", "reass
               "next_steps", "closed_question")
 ANSWERS = 0.45  # how close a phrase-bank line must be to the customer's question to answer it
 FACTUAL = ("summary", "policy", "options", "next_steps")
-MOVES_PER_MESSAGE = 2
 DISMISSIVE = ["That's just how it works.", "There's nothing I can do about that.",
               "You'll have to live with it, I'm afraid.", "Is there anything else?", "I can't change that."]
 BLAMING = ["You should have checked your settings before contacting us.",

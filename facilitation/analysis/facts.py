@@ -9,16 +9,18 @@ the same words scores as close as the right one), so meaning counts only with a 
 term beside it or when it is very close.
 
 A contradiction is an amount, count, share or date the agent *asserts* about the
-account that no fact of the card holds (nor a sum, difference, product or share of
-them: "24 seats" when 12 were added to 12). Promises, plans and offers ("I'll send it
-within 10 minutes", "you could remove 3 seats") and questions are not assertions, and
-a number whose unit no fact counts is not checked at all.
+account that the card does not hold (nor what can be worked out from its facts: a
+difference, double or half of two amounts, a sum of counts of one unit such as "24
+seats" when 12 were added to 12, a share of two amounts), or a card figure said about the
+wrong thing. Promises, plans and offers ("I'll send it within 10 minutes", "you could
+remove 3 seats") and questions are not assertions, and a count whose unit no fact counts
+is not checked at all.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -123,7 +125,6 @@ CODE = re.compile(r"\b[A-Z]{2,}-?\d{2,}\b")
 # How close a sentence and a fact must be in meaning (cosine of static embeddings), measured
 # on paraphrases written apart from the cards: alone, with two key terms, with a number or name.
 MEANING_ALONE, MEANING_WITH_TERMS, MEANING_WITH_VALUE = 0.78, 0.55, 0.4
-RIVAL_MARGIN = 100.0  # facts scoring this far below the best in a sentence were not what it meant
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,11 @@ class _Fact:
     names: frozenset[str]
     terms: frozenset[str]
 
+    @property
+    def tokens(self) -> frozenset[str]:
+        """Its numbers (canonical keys) and names."""
+        return frozenset({q.key for q in self.quantities} | self.names)
+
 
 class FactBook:
     """A drawn card's facts, ready to be recognised however they are said."""
@@ -162,15 +168,13 @@ class FactBook:
     ) -> None:
         self.names = frozenset(n.lower() for n in names if len(n) >= 3)
         self.facts = tuple(self._fact(id_, statement, value) for id_, statement, value in facts)
-        card_text = list(card_text)
-        self.written = tuple(
-            q for text in card_text for q in quantities(text) if q.kind != "date" and not q.small
-        )
+        on_card = [q for text in card_text for q in quantities(text)]
+        self.written = tuple(q for q in on_card if q.kind != "date" and not q.small)
+        self.known_dates = {q.value for q in on_card if q.kind == "date"}
         self.derived = _derived([q for f in self.facts for q in f.quantities if q.kind != "date"])
-        self.known_dates = {q.value for text in card_text for q in quantities(text) if q.kind == "date"}
         self.holders: dict[str, int] = {}  # how many facts hold each number or name
         for fact in self.facts:
-            for token in {q.key for q in fact.quantities} | set(fact.names):
+            for token in fact.tokens:
                 self.holders[token] = self.holders.get(token, 0) + 1
         self.units = {q.unit for f in self.facts for q in f.quantities if q.kind == "count" and q.unit}
         self.kinds = {q.kind for f in self.facts for q in f.quantities}
@@ -182,7 +186,7 @@ class FactBook:
         card = drawn.card
         names = [v for v in drawn.values.values() if not _is_number_like(v)]
         names += [m.group(0) for f in card.facts for m in CODE.finditer(f.statement)]
-        return cls([(f.id, f.statement, f.value) for f in card.facts], names, _card_texts(card))
+        return cls([(f.id, f.statement, f.value) for f in card.facts], names, card.texts())
 
     def _fact(self, id_: str, statement: str, value: str | None) -> _Fact:
         text = f"{statement} {value or ''}"
@@ -194,9 +198,7 @@ class FactBook:
     @property
     def fact_tokens(self) -> frozenset[str]:
         """Every number and name any fact holds."""
-        return frozenset(
-            {q.key for f in self.facts for q in f.quantities} | {n for f in self.facts for n in f.names}
-        )
+        return frozenset().union(*(f.tokens for f in self.facts))
 
     def tokens(self, text: str) -> frozenset[str]:
         low = text.lower()
@@ -216,23 +218,21 @@ class FactBook:
         for i, span in enumerate(spans):
             sentence = text[span[0] : span[1]]
             found = [q for q in quantities(sentence) if not q.small]
-            wrong = list(self._contradictions(sentence, found, similarity[i], span[0]))
+            words = terms(sentence)
+            wrong = list(self._contradictions(sentence, found, words, similarity[i], span[0]))
             contradictions += wrong
             if wrong:
                 continue  # a sentence that gets a figure wrong conveys nothing, however close its words
-            words = terms(sentence)
             low = sentence.lower()
-            meant = self._meant(sentence, found, similarity[i])
-            scored = {fact.id: score for j, fact in enumerate(self.facts)
-                      if (score := _evidence(fact, found, low, words, float(similarity[i][j]), self.holders,
-                                             meant)) is not None}
-            best = max(scored.values(), default=0.0)
-            for fact_id, score in scored.items():  # a number shared by facts goes to the one meant
-                if score >= best - RIVAL_MARGIN and fact_id not in conveyed:
-                    conveyed[fact_id] = span
+            meant = self._meant(low, found, similarity[i])
+            for j, fact in enumerate(self.facts):
+                if fact.id not in conveyed and _conveys(
+                        fact, found, low, words, float(similarity[i][j]), self.holders, meant):
+                    conveyed[fact.id] = span
         return FactReading(conveyed, tuple(contradictions), self.tokens(text))
 
-    def _contradictions(self, sentence: str, found: Sequence[Quantity], similarity: Any, offset: int):
+    def _contradictions(self, sentence: str, found: Sequence[Quantity], words: set[str], similarity: Any,
+                        offset: int) -> Iterator[Contradiction]:
         if sentence.rstrip().endswith("?") or PLAN.search(sentence):
             return
         for q in found:
@@ -240,12 +240,10 @@ class FactBook:
                 if q.value in self.known_dates or "date" not in self.kinds:
                     continue
             elif self._known(q):
-                if not self._misplaced(q, sentence, similarity):
+                if not self._misplaced(q, words):
                     continue
             elif q.kind == "count" and (q.unit is None or q.unit not in self.units):
                 continue  # a count of something no fact counts: nothing to check it against
-            elif q.kind == "count" and q.kind not in self.kinds:
-                continue  # no fact holds a count: nothing to check it against
             # an amount or a share no fact holds is wrong even on a card with no money in it
             fact = self._nearest(q, similarity)
             expected = None
@@ -265,28 +263,24 @@ class FactBook:
         ):
             return True
         group = q.unit if q.kind == "count" else q.kind
-        return any(close(q.value, v) for v in self.derived.get(group or "", ())) or any(
-            close(q.value, v) for v in self.derived.get("any", ())
-        )
+        return any(close(q.value, v) for v in self.derived.get(group or "", ()))
 
-    def _meant(self, sentence: str, found: Sequence[Quantity], similarity: Any) -> dict[str, str]:
+    def _meant(self, low: str, found: Sequence[Quantity], similarity: Any) -> dict[str, str]:
         """For each number or name of the sentence that several facts hold, the fact closest in meaning."""
-        low = sentence.lower()
         tokens = {q.key for q in found} | {n for n in self.names if n in low}
         meant = {}
         for token in tokens:
             if self.holders.get(token, 0) > 1:
-                holding = [(float(similarity[j]), f.id) for j, f in enumerate(self.facts)
-                           if token in {q.key for q in f.quantities} | f.names]
+                holding = [(float(similarity[j]), f.id)
+                           for j, f in enumerate(self.facts) if token in f.tokens]
                 meant[token] = max(holding)[1]
         return meant
 
-    def _misplaced(self, q: Quantity, sentence: str, similarity: Any) -> bool:
+    def _misplaced(self, q: Quantity, words: set[str]) -> bool:
         """A figure of the card said about the wrong thing: "the code stays valid for 30
         minutes" when 30 minutes is the lockout's and the code's own fact says 10."""
         if q.kind not in ("count", "percent") or q.unit is None:
             return False
-        words = terms(sentence)
         same = [f for f in self.facts if any(k.kind == q.kind and k.unit == q.unit for k in f.quantities)]
         holding = [f for f in self.facts
                    if any(close(q.value, k.value) and k.unit in (q.unit, None) for k in f.quantities)]
@@ -303,20 +297,26 @@ class FactBook:
         ]
         return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
+    @property
+    def vectors(self) -> Any:
+        """One unit vector per fact statement (static embeddings), computed on first use."""
+        if self._vectors is None:
+            from .embedding import static_model
+
+            self._vectors = static_model().embed([f.statement for f in self.facts])
+        return self._vectors
+
     def _similarity(self, text: str, spans: Sequence[tuple[int, int]]) -> Any:
         from .embedding import static_model
 
-        model = static_model()
-        if self._vectors is None:
-            self._vectors = model.embed([f.statement for f in self.facts])
-        return model.embed_spans(text, spans) @ self._vectors.T
+        return static_model().embed_spans(text, spans) @ self.vectors.T
 
 
-def _evidence(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str], meaning: float,
-              holders: dict[str, int], meant: dict[str, str]) -> float | None:
-    """How surely a sentence conveys ``fact``, or None when it does not: its numbers and names,
-    its key terms and its meaning. A number several facts hold counts for the one the
-    sentence is closest to (``meant``), or for another that shares two key terms with it."""
+def _conveys(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str], meaning: float,
+             holders: dict[str, int], meant: dict[str, str]) -> bool:
+    """Whether a sentence conveys ``fact``: by its numbers and names, its key terms and its
+    meaning. A number several facts hold counts for the one the sentence is closest to
+    (``meant``), or for another that shares two key terms with it."""
     shared = len(words & fact.terms)
     numbers = {k.key for q in found for k in fact.quantities
                if k.kind == q.kind and close(q.value, k.value) and same_unit(q, k)}
@@ -324,14 +324,10 @@ def _evidence(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str],
     values = sum(1 for token in (*numbers, *names)
                  if holders.get(token, 1) == 1 or meant.get(token) == fact.id or shared >= 2)
     if values >= 2 or (values == 1 and (shared >= 1 or meaning >= MEANING_WITH_VALUE)):
-        pass
-    elif fact.quantities:  # a fact that is a number is conveyed by saying the number
-        if not (meaning >= MEANING_ALONE and shared >= 2):
-            return None
-    elif not (meaning >= MEANING_ALONE or (meaning >= MEANING_WITH_TERMS and shared >= 2)):
-        return None
-    exclusive = sum(1 / holders.get(token, 1) for token in (*numbers, *names))
-    return 1.5 * exclusive + 0.2 * min(shared, 4) + meaning
+        return True
+    if fact.quantities:  # a fact that is a number is conveyed by saying the number
+        return meaning >= MEANING_ALONE and shared >= 2
+    return meaning >= MEANING_ALONE or (meaning >= MEANING_WITH_TERMS and shared >= 2)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -373,9 +369,11 @@ def _derived(found: Sequence[Quantity]) -> dict[str, frozenset[float]]:
     for q in found:
         if q.kind == "count":
             counts.setdefault(q.unit or "", set()).add(q.value)
-    out: dict[str, set[float]] = {"money": set(), "percent": set(), "any": set()}
+    out: dict[str, set[float]] = {"money": set(), "percent": set()}
     for a, b in combinations(money, 2):
         out["money"].add(abs(a - b))  # "the extra $261"; a total is a fact of its own
+        if a and b:
+            out["percent"].update((100 * a / b, 100 * b / a, 100 * abs(b - a) / a))
     for a in money:
         out["money"].update((2 * a, a / 2))
     for unit, values in counts.items():
@@ -384,30 +382,8 @@ def _derived(found: Sequence[Quantity]) -> dict[str, frozenset[float]]:
             | {a + b for a, b in combinations(values, 2)}
             | {abs(a - b) for a, b in combinations(values, 2)}
         )
-    for a, b in combinations(money, 2):
-        if a and b:
-            out["percent"].update((100 * a / b, 100 * b / a, 100 * abs(b - a) / a))
     return {k: frozenset(round(v, 2) for v in values) for k, values in out.items()}
 
 
 def _is_number_like(value: str) -> bool:
     return bool(re.fullmatch(r"[$€£]?[\d,.]+%?|[A-Z][a-z]+ \d{1,2}", value.strip()))
-
-
-def _card_texts(card: Any) -> list[str]:
-    """Every text of a drawn card, whose numbers are therefore not wrong when said."""
-    texts: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if key != "variables":
-                    walk(item)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-
-    walk(card.model_dump())
-    return texts

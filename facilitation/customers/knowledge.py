@@ -84,14 +84,10 @@ def _answers(book: FactBook, need: str) -> frozenset[str]:
     """Facts that speak to a need: close in meaning with a key term in common."""
     from ..analysis.embedding import static_model
 
-    model = static_model()
     need_terms = terms(need)
-    vectors = model.embed([need, *(f.statement for f in book.facts)])
-    return frozenset(
-        f.id
-        for f, score in zip(book.facts, (vectors[1:] @ vectors[0]).tolist(), strict=True)
-        if score >= ANSWERS and terms(f.statement) & need_terms
-    )
+    scores = (book.vectors @ static_model().embed([need])[0]).tolist()
+    return frozenset(f.id for f, score in zip(book.facts, scores, strict=True)
+                     if score >= ANSWERS and f.terms & need_terms)
 
 
 def _facts_in(book: FactBook, texts: Iterable[str]) -> frozenset[str]:

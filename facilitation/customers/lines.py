@@ -134,15 +134,6 @@ _THIRD_TO_FIRST = (
     (r"^doesn't\b", "I don't"),
     (r"^does not\b", "I do not"),
 )
-_PRONOUNS = (
-    (r"\btheir\b", "my"),
-    (r"\bthem\b", "me"),
-    (r"\bthey're\b", "I'm"),
-    (r"\bthey\b", "I"),
-    (r"\bthemselves\b", "myself"),
-    (r"\byou\b", "you"),
-)
-
 
 def in_own_words(text: str, persona: str) -> str:
     """A facilitator's nudge ("Wants to speak to a manager.") as the customer would say it."""
@@ -155,13 +146,13 @@ def in_own_words(text: str, persona: str) -> str:
     else:
         if not re.match(r"^(?:i|i'm|i've|my|we|our|can|could|please)\b", low, re.IGNORECASE):
             low = "I need this: " + low
-    for pattern, word in _PRONOUNS:
-        low = re.sub(pattern, word, low)
+    low = _first_person(low)
     body = "I" + low[1:] if re.match(r"i\b", low, re.IGNORECASE) else low[:1].lower() + low[1:]
     return f"{NUDGE_OPENERS.get(persona, 'Also: ')}{body}."
 
 
-_NEED_PRONOUNS = (
+# A card's third-person wording ("she opens", "their team") in the customer's own voice.
+_FIRST_PERSON = (
     (r"\b(?:she|he) has\b", "I have"),
     (r"\b(?:she|he) is\b", "I am"),
     (r"\b(?:she|he) does\b", "I do"),
@@ -170,25 +161,34 @@ _NEED_PRONOUNS = (
     (r"\bshe\b|\bhe\b", "I"),
     (r"\bher\b|\bhis\b", "my"),
     (r"\bherself\b|\bhimself\b", "myself"),
+    (r"\bthey're\b", "I'm"),
     (r"\bthey\b", "I"),
     (r"\btheir\b", "my"),
+    (r"\bthemselves\b", "myself"),
     (r"\bthem\b", "me"),
 )
 
 
+def _first_person(text: str) -> str:
+    for pattern, word in _FIRST_PERSON:
+        text = re.sub(pattern, word, text)
+    return text
+
+
+def _need_words(need: str) -> str:
+    """A hidden need ("A short explanation she can forward") as the customer would say it."""
+    text = need.strip().rstrip(".")
+    return _first_person(text[:1].lower() + text[1:])
+
+
 def still_need(need: str) -> str:
     """A hidden need the customer already voiced, asked again in plain first person."""
-    text = need.strip().rstrip(".")
-    text = text[:1].lower() + text[1:]
-    for pattern, word in _NEED_PRONOUNS:
-        text = re.sub(pattern, word, text)
-    return f"What I still need is {text}."
+    return f"What I still need is {_need_words(need)}."
 
 
 def leaving_without(need: str) -> str:
     """A customer leaving with a voiced need unmet says which (so the exit is the card's own)."""
-    return still_need(need).replace("What I still need is ", "I came for ", 1).rstrip(".") + \
-        ", and I'm leaving without it."
+    return f"I came for {_need_words(need)}, and I'm leaving without it."
 
 
 class LineChooser:

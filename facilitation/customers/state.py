@@ -114,7 +114,6 @@ class Judgement:
     facts: FactReading
     calmed: tuple[str, ...]
     angered: tuple[str, ...]  # the persona's angering behaviours, plus "basics" and "many_steps"
-    wrong_facts: tuple[str, ...]  # the agent's words that contradict a card fact
     contradicted: bool  # "you're wrong"
     rushed: bool
     revealed: str | None  # the hidden objective this message earned
@@ -125,6 +124,11 @@ class Judgement:
     newly_heard: bool = False
     unheard_explanation: bool = False  # facts given to a customer still waiting to be heard
     stalling: bool = False  # sympathy again, with nothing new
+
+    @property
+    def wrong_facts(self) -> tuple[str, ...]:
+        """The agent's words that contradict a card fact."""
+        return self.facts.wrong
 
 
 def starting_state(engine: str, persona: Persona) -> CustomerState:
@@ -250,7 +254,6 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
         facts,
         tuple(calmed),
         tuple(angered),
-        wrong,
         contradicted,
         rushed,
         earned.id if earned else None,
