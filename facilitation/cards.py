@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from .datafile import Model, Slug, Text, one_of
+from .datafile import Model, Slug, Text, Upgrade, one_of
 from .rubrics import Rubric
 from .variables import PLACEHOLDER, Variable, check_variables, draw_values, fill
 from .vocabulary import NEGATIVE_BEHAVIOURS, Behaviour, Category, Channel, Competency, Difficulty
@@ -75,11 +75,29 @@ class Criterion(Model):
     competency: Competency
     weight: int = Field(ge=1, le=100)
     look_for: list[Text] = Field(min_length=1)
+    facts: list[Slug] = Field(default_factory=list)  # a knowledge criterion's facts (none: all the card's)
+
+
+# What a success criterion checks, read from the scene (see docs/cards.md):
+CHECKS: dict[str, str] = {
+    "acknowledged": "the agent acknowledges the customer's feeling sincerely (not a scripted formula)",
+    "facts": "every one of `facts` is conveyed correctly and none is contradicted",
+    "objectives": "every one of `objectives` (hidden objectives) is met",
+    "next_step": "the agent states a next step (who does what by when) and the customer does not leave",
+    "resolved": "the customer ends the scene resolved",
+    "behaviour": "the agent shows one of `behaviours`",
+}
+Check = Literal["acknowledged", "facts", "objectives", "next_step", "resolved", "behaviour"]
+LISTS_FOR = {"facts": "facts", "objectives": "objectives", "behaviour": "behaviours"}
 
 
 class SuccessCriterion(Model):
     text: Text
-    signals: list[Behaviour] = Field(default_factory=list)
+    check: Check
+    facts: list[Slug] = Field(default_factory=list)
+    objectives: list[Slug] = Field(default_factory=list)
+    behaviours: list[Behaviour] = Field(default_factory=list)
+    before: list[Slug] = Field(default_factory=list)  # it must happen before any of these facts is conveyed
 
 
 class Phrase(Model):
@@ -96,8 +114,32 @@ class PhaseDurations(Model):
     debrief: int = Field(60, ge=10, le=1800)
 
 
+def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 success criteria named analyser ``signals``; version 2 names a check."""
+    out = dict(data)
+    criteria = data.get("success_criteria")
+    if isinstance(criteria, list):
+        out["success_criteria"] = [_criterion_v2(c) if isinstance(c, dict) else c for c in criteria]
+    return out
+
+
+def _criterion_v2(old: dict[str, Any]) -> dict[str, Any]:
+    new = {k: v for k, v in old.items() if k != "signals"}
+    signals = old.get("signals") or []
+    if not isinstance(signals, list):
+        return {**new, "check": "behaviour", "behaviours": signals}
+    if signals and set(signals) <= {"empathy", "apology"}:
+        return {**new, "check": "acknowledged"}
+    if "next_steps" in signals:
+        return {**new, "check": "next_step"}
+    return {**new, "check": "behaviour", "behaviours": signals} if signals else {**new, "check": "resolved"}
+
+
 class ScenarioCard(Model):
-    schema_version: Literal[1]
+    SCHEMA_VERSION: ClassVar[int] = 2
+    UPGRADES: ClassVar[dict[int, Upgrade]] = {1: upgrade_v1}
+
+    schema_version: Literal[2]
     id: Slug
     title: Text
     category: Category
@@ -200,8 +242,37 @@ def card_checks(
                        f"{phrase.behaviour!r} is a behaviour to avoid; the phrase bank holds strong lines")
         yield from check_variables(card.variables, ("variables",))
         yield from _undeclared_placeholders(card)
+        yield from _success_checks(card)
 
     return check
+
+
+def _success_checks(card: ScenarioCard) -> Iterator[tuple[Path_, str]]:
+    """Each success criterion names what it checks, and only facts and objectives the card has."""
+    facts = [f.id for f in card.facts]
+    objectives = [o.id for o in card.hidden_objectives]
+    known = {"facts": (facts, "a fact"), "objectives": (objectives, "a hidden objective"),
+             "before": (facts, "a fact")}
+    for i, criterion in enumerate(card.criteria):
+        for j, fact in enumerate(criterion.facts):
+            if fact not in facts:
+                yield ("criteria", i, "facts", j), f"{fact!r} is not a fact of this card: {one_of(facts)}"
+    for i, success in enumerate(card.success_criteria):
+        wanted = LISTS_FOR.get(success.check)
+        if wanted and not getattr(success, wanted):
+            yield ("success_criteria", i, wanted), f"check {success.check!r} needs a list of {wanted}"
+        for name in LISTS_FOR.values():
+            if name != wanted and getattr(success, name):
+                yield ("success_criteria", i, name), f"only for check {_check_for(name)!r}"
+        for name, (ids, what) in known.items():
+            for j, value in enumerate(getattr(success, name)):
+                if value not in ids:
+                    yield (("success_criteria", i, name, j),
+                           f"{value!r} is not {what} of this card: {one_of(ids)}")
+
+
+def _check_for(list_name: str) -> str:
+    return next(check for check, name in LISTS_FOR.items() if name == list_name)
 
 
 def _duplicates(items: list[Any], key: str, at: Path_) -> Iterator[tuple[Path_, str]]:

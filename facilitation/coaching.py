@@ -27,6 +27,7 @@ from .progress import (
     recommend_next,
 )
 from .records import Record
+from .scene_reading import said_outcome
 from .scenebase import InvalidInput, SceneBase
 from .scoring import NothingToScore, ScoreCard, score_scene
 from .store import queries as q
@@ -62,8 +63,11 @@ class Coaching(SceneBase):
             agent = next((p for p, role in self._roles(conn, scene_id).items() if role == "agent"), None)
         drawn = self._drawn(row.card_id, row.drawn, row.seed)
         rubric = self.library.rubric(drawn.card.rubric)
+        state = self.customer_state(scene_id, transcript)
+        outcome = state.outcome if state is not None else said_outcome(transcript)
         try:
             card = score_scene(scene_id, drawn, rubric, transcript, notes, agent=agent,
+                               persona=self.library.personas[drawn.card.persona], outcome=outcome,
                                analyser=self._analyser(drawn), scored_at=self.clock.now())
         except NothingToScore as exc:
             raise InvalidInput(str(exc)) from None

@@ -9,7 +9,7 @@ fixes a file in one pass.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
@@ -19,16 +19,19 @@ from .yamlsource import Path_, YamlDocument
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 
-CURRENT_SCHEMA_VERSION = 1
 # Upgrades from an older schema_version to the next, keyed by the old version.
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
-UPGRADES: dict[int, Upgrade] = {}
 
 
 class Model(BaseModel):
-    """Base of every data-file model: immutable, and unknown keys kept aside for a warning."""
+    """Base of every data-file model: immutable, and unknown keys kept aside for a warning.
+
+    A top-level model names the schema version it reads (``SCHEMA_VERSION``) and how each
+    older version is upgraded to the next (``UPGRADES``), so an old file still loads."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
+    SCHEMA_VERSION: ClassVar[int] = 1
+    UPGRADES: ClassVar[dict[int, Upgrade]] = {}
 
 
 M = TypeVar("M", bound=Model)
@@ -39,7 +42,7 @@ def load_model(doc: YamlDocument, model: type[M], check: Check | None = None) ->
     """Validate ``doc`` as ``model``; return it with its warnings or raise DataInvalid."""
     if not isinstance(doc.data, dict):
         raise DataInvalid([doc.problem((), "expected a mapping of fields at the top level")])
-    data = _upgraded(doc)
+    data = _upgraded(doc, model)
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
@@ -57,23 +60,21 @@ def one_of(values: Iterable[str]) -> str:
     return " or ".join(quoted) if len(quoted) < 3 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
-def _upgraded(doc: YamlDocument) -> dict[str, Any]:
+def _upgraded(doc: YamlDocument, model: type[Model]) -> dict[str, Any]:
     data = dict(doc.data)
     version = data.get("schema_version")
+    current = model.SCHEMA_VERSION
     if version is None:
-        raise DataInvalid(
-            [doc.problem(("schema_version",), f"required (this workbench writes {CURRENT_SCHEMA_VERSION})")]
-        )
+        raise DataInvalid([doc.problem(("schema_version",), f"required (this workbench writes {current})")])
     if not isinstance(version, int) or version < 1:
         raise DataInvalid([doc.problem(("schema_version",), f"{version!r} is not a version number")])
-    if version > CURRENT_SCHEMA_VERSION:
+    if version > current:
         raise DataInvalid([doc.problem(
             ("schema_version",),
-            f"written for a newer workbench (version {version}); "
-            f"this one reads up to {CURRENT_SCHEMA_VERSION}",
+            f"written for a newer workbench (version {version}); this one reads up to {current}",
         )])
-    while version < CURRENT_SCHEMA_VERSION:
-        data = UPGRADES[version](data)
+    while version < current:
+        data = model.UPGRADES[version](data)
         version += 1
         data["schema_version"] = version
     return data

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from .cards import ScenarioCard, card_checks
-from .datafile import CURRENT_SCHEMA_VERSION, load_model
+from .datafile import load_model
 from .errors import DataInvalid, Problem, WorkbenchError
 from .library import Library, library_dir
 from .yamlsource import parse_yaml
@@ -69,7 +69,7 @@ class DraftCheck:
 
 def compose(fields: Mapping[str, str], body: str) -> str:
     """One card document: the form's fields as its first lines, then the YAML text."""
-    header = {"schema_version": CURRENT_SCHEMA_VERSION, **{k: fields.get(k, "") for k in FORM_FIELDS}}
+    header = {"schema_version": ScenarioCard.SCHEMA_VERSION, **{k: fields.get(k, "") for k in FORM_FIELDS}}
     lines = [yaml.safe_dump({key: value}, allow_unicode=True, width=10**6, sort_keys=False).strip()
              for key, value in header.items()]
     return "\n".join(lines) + "\n" + body.rstrip() + "\n"

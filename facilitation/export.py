@@ -32,6 +32,7 @@ from sqlalchemy import Connection, func, select
 from .clock import utc
 from .privacy import FORGOTTEN, redact
 from .scenebase import InvalidInput
+from .scoring import PASS_MARK
 from .store.queries import PHASE_MOVES
 from .store.schema import branches, events, messages, notes, people, scene_roles, scenes, scores, sessions
 from .vocabulary import COMPETENCIES
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["BASE_VARIABLE", "DEFAULT_BASE", "KINDS", "PASS_MARK", "Attempt", "attempts", "csv_columns",
            "export_store", "statements"]
 
-PASS_MARK = 70  # overall score (0-100) at or above which an attempt counts as passed
 KINDS = ("csv", "xapi")
 DEFAULT_BASE = "https://roleplay-workbench.example/xapi"
 BASE_VARIABLE = "ROLEPLAY_XAPI_BASE"

@@ -36,6 +36,10 @@ class CompetencyArea(Model):
     levels: list[Level] = Field(min_length=5, max_length=5)
     counts_for: list[Indicator] = Field(min_length=1)
     counts_against: list[Indicator] = Field(min_length=1)
+    # What the scorer reads for this area (docs/rubrics.md): the card's facts, the customer's
+    # feelings and trajectory, the hidden objectives and the outcome, plain messages, or only
+    # the indicators.
+    evidence: Literal["facts", "feelings", "objectives", "clarity", "indicators"] = "indicators"
 
 
 class ChecklistItem(Model):

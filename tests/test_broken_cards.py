@@ -28,8 +28,8 @@ EXPECTED = {
     "yaml-syntax": "31: YAML syntax: … (text with a {placeholder} at its start or inside [ ] "
                    "must be quoted: \"{name}\")",
     "duplicate-key": "21: spark: duplicate key (first written on line 18)",
-    "newer-schema": "1: schema_version: written for a newer workbench (version 2); "
-                    "this one reads up to 1",
+    "newer-schema": "1: schema_version: written for a newer workbench (version 3); "
+                    "this one reads up to 2",
     "formula-undeclared": "18: variables.total.formula: uses 'seats', which is not declared above it",
     "unknown-competency": "49: criteria[1].competency: 'billing' is not one of 'customer-empathy', "
                           "'technical-troubleshooting', 'de-escalation', 'billing-knowledge', "

@@ -36,8 +36,10 @@ def test_a_good_scene_outscores_a_poor_one_and_every_number_shows_its_working(wb
         assert card.overall == round(sum(c.score * c.weight for c in card.criteria) / 100)
         for c in card.criteria:
             # the arithmetic printed is the arithmetic done
-            terms = [int(n) for n in re.findall(r"(?:^|[+−] )(\d+)", c.arithmetic)]
-            assert terms[0] + terms[1] - sum(terms[2:]) == c.score or c.score in (0, 100)
+            total = sum(int(n) * (-1 if sign == "−" else 1)
+                        for sign, n in re.findall(r"(?:^|([+−]) )(\d+)", c.arithmetic))
+            cap = re.search(r"capped at (\d+)", c.arithmetic)
+            assert max(0, min(100, total, int(cap[1]) if cap else 100)) == c.score
             assert 1 <= c.level <= 5 and c.anchor
     transcript = [m.text for m in wb.transcript(good.scene_id)]
     quotes = [e for c in good.criteria for e in c.evidence if e.source == "analyser"]
@@ -57,7 +59,7 @@ def test_blame_costs_points_and_gets_an_alternative_line_from_the_phrase_bank(wb
 
 
 def test_a_feeling_left_unacknowledged_is_a_missed_opportunity(wb: Workbench) -> None:
-    card = wb.score(_play(wb, ["Your invoice lists 24 seats at the monthly rate."]))
+    card = wb.score(_play(wb, ["Your invoice lists every seat at the monthly rate."]))
     assert card.missed[0].text == ("The customer voiced a feeling at message 1; the reply at message 2 "
                                    "did not acknowledge it.")
     assert card.missed[0].customer_quote == UPSET
@@ -68,7 +70,7 @@ def test_a_feeling_left_unacknowledged_is_a_missed_opportunity(wb: Workbench) ->
 
 
 def test_observer_ticks_count_and_disagreements_are_kept(wb: Workbench) -> None:
-    scene = _play(wb, ["Your invoice lists 24 seats at the monthly rate."])
+    scene = _play(wb, ["Your invoice lists every seat at the monthly rate."])
     message = wb.transcript(scene)[1]
     wb.add_note(scene, "obi", "tick", item="acknowledgment", message_id=message.id)
     wb.add_note(scene, "oda", "tick", item="options")
@@ -118,8 +120,9 @@ def test_scoring_is_pure_and_repeatable(wb: Workbench, library) -> None:
     scene = _play(wb, GOOD)
     drawn = wb.drawn_card(scene)
     rubric = library.rubric("support-core")
-    one = score_scene(scene, drawn, rubric, wb.transcript(scene))
-    two = score_scene(scene, drawn, rubric, wb.transcript(scene))
+    persona = library.personas[drawn.card.persona]
+    one = score_scene(scene, drawn, rubric, wb.transcript(scene), persona=persona)
+    two = score_scene(scene, drawn, rubric, wb.transcript(scene), persona=persona)
     assert one == two
 
 

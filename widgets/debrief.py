@@ -33,12 +33,46 @@ def score_card_html(card: dict[str, Any] | None) -> str:
     lines = "".join(f"<li>{escape(a['line'])} <small>({escape(a['source'])})</small></li>"
                     for a in card["alternatives"])
     return (f'<div class="rp-scorecard"><h3>Score {card["overall"]} / 100</h3>'
+            f"{_what_happened(card)}"
             f"<table><tr><th>Criterion</th><th>Score</th><th>Level</th><th>Evidence</th></tr>{rows}</table>"
             f"<b>Highlighted moments</b><ul>{moments or '<li>none</li>'}</ul>"
             f"<b>Missed opportunities</b><ul>{missed or '<li>none</li>'}</ul>"
             f"<b>Lines to try</b><ul>{lines or '<li>none</li>'}</ul>"
             f'<small>Scorer {escape(card["scorer_version"])}, rubric {escape(card["rubric_version"])}</small>'
             "</div>")
+
+
+def _what_happened(card: dict[str, Any]) -> str:
+    """The outcome, the customer's trajectory, the success checks and the facts (scorer 2 and up)."""
+    if "outcome" not in card:
+        return ""  # a score card from before the scorer read the scene
+    parts = [f"<p><b>Outcome:</b> {escape(OUTCOMES.get(card['outcome'], 'the clock ran out'))}"]
+    path = card.get("trajectory") or []
+    if len(path) >= 2:
+        first, last = path[0], path[-1]
+        parts.append(f" · <b>customer sentiment</b> {first['sentiment']:+.2f} (message {first['message']})"
+                     f" → {last['sentiment']:+.2f} (message {last['message']})")
+    parts.append("</p>")
+    checks = "".join(f"<li>{'✓' if s['met'] else '✗'} {escape(s['text'])} <small>({escape(s.get('why', ''))})"
+                     "</small></li>" for s in card.get("success", []))
+    facts = "".join(f"<li>message {f['message']}: “{escape(f['quote'])}” <small>({escape(f['statement'])})"
+                    "</small></li>" for f in card.get("facts", []))
+    wrong = "".join(f"<li>message {c['message']}: “{escape(c['quote'])}”{_card_says(c)}</li>"
+                    for c in card.get("contradictions", []))
+    parts.append(f"<b>Success criteria</b><ul>{checks or '<li>none</li>'}</ul>"
+                 f"<b>Facts conveyed</b><ul>{facts or '<li>none</li>'}</ul>")
+    if wrong:
+        parts.append(f"<b>Facts contradicted</b><ul>{wrong}</ul>")
+    return "".join(parts)
+
+
+def _card_says(contradiction: dict[str, Any]) -> str:
+    expected = contradiction.get("expected")
+    return f" <small>(the card says {escape(expected)})</small>" if expected else ""
+
+
+OUTCOMES = {"resolved": "the customer was satisfied (resolved)", "escalated": "the customer escalated",
+            "abandoned": "the customer left (abandoned)"}
 
 
 def _quotes(criterion: dict[str, Any]) -> list[str]:

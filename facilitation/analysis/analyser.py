@@ -54,6 +54,9 @@ class Analysis:
     words: int
     readability: float | None = None
     reasons: dict[str, list[str]] = field(default_factory=dict)
+    # A customer message's sentiment from its words alone (lexicon and complaint cues, not
+    # the learned head): whether the customer put a feeling into words.
+    worded_sentiment: float | None = None
 
     def shows(self, behaviour: str, threshold: float = SHOWN) -> bool:
         return self.behaviours.get(behaviour, 0.0) >= threshold
@@ -170,7 +173,7 @@ def _customer(text: str, role: str, words: int) -> Analysis:
         spans.append(complaint.span)
         reasons["sentiment"] = [complaint.why]
     return Analysis(role, {}, {"sentiment": spans} if spans else {}, mood.sentiment, mood.intensity, words,
-                    reasons=reasons)
+                    reasons=reasons, worded_sentiment=read_sentiment(text).sentiment)
 
 
 def _discount_formula(scores: dict[str, float], evidence: dict[str, list[tuple[int, int]]]) -> None:

@@ -118,7 +118,8 @@ PHRASES = (
 PLAN = re.compile(
     r"\b(?:I|we)(?:'ll|\u2019ll|'d| will| shall| can| could| would| am going to|'m going to|"
     r" are going to|'re going to| plan to| want to| need to)\b|\blet me\b|\blet's\b|\bif\b|"
-    r"\byou (?:can|could|might|may)\b|\bwould you\b|\b(?:option|either|instead)\b",
+    r"\byou (?:can|could|might|may)\b|\bwould you\b|\b(?:option|either)\b|"
+    r"\binstead\b(?! of)",  # "instead, I can…" offers; "$1,400 instead of $700" states
     re.IGNORECASE,
 )
 CODE = re.compile(r"\b[A-Z]{2,}-?\d{2,}\b")
@@ -233,9 +234,14 @@ class FactBook:
 
     def _contradictions(self, sentence: str, found: Sequence[Quantity], words: set[str], similarity: Any,
                         offset: int) -> Iterator[Contradiction]:
-        if sentence.rstrip().endswith("?") or PLAN.search(sentence):
+        if sentence.rstrip().endswith("?"):
             return
+        # a promise or an offer holds times and counts of its own ("within 10 minutes", "two
+        # options"); the amounts and shares it offers must still be the card's
+        planned = bool(PLAN.search(sentence))
         for q in found:
+            if planned and q.kind not in ("money", "percent"):
+                continue
             if q.kind == "date":
                 if q.value in self.known_dates or "date" not in self.kinds:
                     continue

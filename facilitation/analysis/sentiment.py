@@ -17,7 +17,12 @@ COMPLAINT_CUES = re.compile(
     r"(?:doesn'?t|does not|won'?t|will not|isn'?t|is not|not) work(?:ing)?|broken|(?:keeps?|kept) (?:crashing|"
     r"failing|freezing|dropping|charging)|waste of|been (?:on hold|waiting) for|hours? on hold|days? (?:now|later|"
     r"and still)|lost my|why (?:is|does|do|did|can'?t|won'?t|are|would)|what'?s going on|(?:thanks|thank you) "
-    r"for nothing|(?:yet )?again\?|seriously\??|@\w+ (?:why|your|you|still|fix|what|how))\b",
+    r"for nothing|(?:yet )?again\?|seriously\??|@\w+ (?:why|your|you|still|fix|what|how)|"
+    # a customer ending the conversation badly: leaving, or asking for someone else
+    r"unbelievable|(?:moving|switching|going) (?:over )?to (?:another|a different|a new|a competitor)|"
+    r"take (?:my|our) business elsewhere|(?:get|put|transfer|give) me (?:to )?(?:your |a |someone )?"
+    r"(?:manager|supervisor|senior|else)|transfer this|(?:speak|talk) to (?:your |a )?(?:manager|supervisor)|"
+    r"(?:we|i)(?:'re|'m| are| am) (?:done|leaving|out))\b",
     re.IGNORECASE,
 )
 

@@ -428,6 +428,41 @@ def criteria_table(d: SceneDebrief) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+OUTCOME_WORDS = {"resolved": "resolved: the customer was satisfied", "escalated": "escalated by the customer",
+                 "abandoned": "abandoned: the customer left"}
+
+
+def outcome_line(d: SceneDebrief) -> str | None:
+    """How the scene ended and where the customer's sentiment went (None: an older score card)."""
+    card = d.card or {}
+    if "outcome" not in card:
+        return None
+    ended = OUTCOME_WORDS.get(card["outcome"], "the clock ran out before the customer settled")
+    path = card.get("trajectory") or []
+    mood = (f"; customer sentiment {path[0]['sentiment']:+.2f} at message {path[0]['message']} → "
+            f"{path[-1]['sentiment']:+.2f} at message {path[-1]['message']}") if len(path) >= 2 else ""
+    return f"Outcome: {ended}{mood}."
+
+
+def success_table(d: SceneDebrief) -> pd.DataFrame:
+    rows = [{"": "✓" if s["met"] else "✗", "success criterion": s["text"],
+             "message": s["messages"][0] if s["messages"] else "–", "what the scorer found": s.get("why", "")}
+            for s in (d.card or {}).get("success", [])]
+    return pd.DataFrame(rows, columns=["", "success criterion", "message", "what the scorer found"])
+
+
+def facts_table(d: SceneDebrief) -> pd.DataFrame:
+    """The card's facts the agent conveyed, and every statement that contradicted one."""
+    card = d.card or {}
+    rows = [{"message": f["message"], "": "conveyed", "the agent said": redact(f["quote"]),
+             "the card's fact": f["statement"]} for f in card.get("facts", [])]
+    rows += [{"message": c["message"], "": "contradicted", "the agent said": redact(c["quote"]),
+              "the card's fact": c.get("expected") or "no card fact says so"}
+             for c in card.get("contradictions", [])]
+    rows.sort(key=lambda r: r["message"])
+    return pd.DataFrame(rows, columns=["message", "", "the agent said", "the card's fact"])
+
+
 def evidence_table(d: SceneDebrief) -> pd.DataFrame:
     """Each piece of evidence once, with the criteria it counted in, in transcript order."""
     found: dict[tuple, list[str]] = {}
@@ -580,6 +615,12 @@ def show_score_card(d: SceneDebrief) -> None:
     if d.card is None:
         show_notice("This scene has no score card yet: it is scored when it ends and the agent has spoken.")
         return
+    line = outcome_line(d)
+    if line is not None:
+        show_notice(line)
+        display.show_table(success_table(d), caption="Success criteria")
+        display.show_table(facts_table(d), caption="The card's facts",
+                           empty="The agent conveyed none of the card's facts.")
     display.show_table(criteria_table(d))
     display.show_table(evidence_table(d), caption="Evidence",
                        empty="No evidence: nothing counted for or against.")

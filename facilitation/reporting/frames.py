@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, func, select
 
 from ..library import Library
+from ..scoring import PASS_MARK
 from ..store import Database
 from ..store.schema import (
     competency_scores,
@@ -29,8 +30,6 @@ from ..store.schema import (
     scores,
     sessions,
 )
-
-PASS_MARK = 70  # a scored attempt passes at this overall score (level 4, "Attuned", and up)
 
 
 @dataclass(frozen=True)
