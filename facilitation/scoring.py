@@ -35,8 +35,8 @@ TOOK_PART = 20
 AGAINST_COST, AGAINST_CAP = 15, 45
 MISSED_COST, MISSED_CAP = 10, 30
 # What each kind of criterion is scored on (the rubric area's ``evidence``), in points:
-INDICATOR_POINTS = {"facts": 30, "feelings": 20, "objectives": 0, "clarity": 40, "indicators": 80}
-FACT_POINTS, FACTS_FOR_FULL_MARKS = 50, 2 / 3
+INDICATOR_POINTS = {"facts": 20, "feelings": 20, "objectives": 0, "clarity": 40, "indicators": 80}
+FACT_POINTS, FACTS_FOR_FULL_MARKS = 60, 2 / 3
 CONTRADICTION_COST, PUT_RIGHT_COST, CONTRADICTION_CAP = 20, 10, 60
 ACK_POINTS, LATE_ACK_POINTS = 30, 15
 MOOD_POINTS, MOOD_FOR_FULL_MARKS = 30, 0.6
@@ -353,7 +353,7 @@ def _criterion(criterion: Criterion, area: CompetencyArea, scene: SceneReading,
         against = {ind.behaviour for ind in area.counts_against if ind.behaviour}
         if kind == "feelings":
             against |= disliked & {"pleasantries", "scripted_apology", "policy", "jargon", "long_message"}
-        _against(against, scene.agent_turns, tally)
+        _against(against, scene.agent_turns, tally, heard_from=_first_acknowledgment(scene))
     score = max(0, min(tally.cap, 100, tally.total))
     level = min(5, score // 20 + 1)
     anchor = next(lv for lv in area.levels if lv.level == level)
@@ -374,9 +374,13 @@ def _indicators(area: CompetencyArea, agent_turns: Sequence[Turn], ticks: dict[s
     return met, not_met
 
 
-def _against(behaviours: set[str], agent_turns: Sequence[Turn], tally: _Tally) -> None:
+def _against(behaviours: set[str], agent_turns: Sequence[Turn], tally: _Tally, heard_from: int | None = None
+             ) -> None:
+    """Each message showing one of ``behaviours``; policy stated once the customer's feeling has
+    been acknowledged (at message ``heard_from``) is the rule explained, not a wall."""
     against = [Evidence(b, "against", "analyser", t.number, _quote(t, b), _why(t, b))
-               for b in sorted(behaviours) for t in agent_turns if t.reading.shows(b)]
+               for b in sorted(behaviours) for t in agent_turns if t.reading.shows(b)
+               and not (b == "policy" and heard_from is not None and t.number >= heard_from)]
     tally.evidence += against
     tally.take(min(AGAINST_CAP, AGAINST_COST * len(against)), f"{len(against)} against")
 
@@ -432,6 +436,10 @@ def _feelings_points(scene: SceneReading, missed: Sequence[MissedOpportunity], t
     if scene.lost:
         tally.cap = LOST_FEELING_CAP
         tally.parts.append(f"(the customer {scene.outcome})")
+
+
+def _first_acknowledgment(scene: SceneReading) -> int | None:
+    return next((t.number for t in scene.agent_turns if _acknowledges(t)), None)
 
 
 def _acknowledging(turn: Turn) -> str:

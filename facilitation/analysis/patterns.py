@@ -87,6 +87,14 @@ RULES: tuple[Rule, ...] = (
           r"how awful|how terrible|that'?s awful|that'?s terrible|that'?s horrible|so sorry)", 0.8,
           "reacts with feeling"),
     _rule("empathy", r"\b(?:no wonder|of course) you(?:'re| are| feel| felt)", 0.8, "validates the reaction"),
+    # naming how hard the moment is, in plain words: "a nasty surprise", "a rotten position to be in"
+    _rule("empathy", r"\b(?:a|an|such an?) (?:real |genuinely |really |very |truly |horribly )?(?:nasty|horrible|"
+          r"awful|rotten|unpleasant|unwelcome|horrid|stressful|worrying|scary|frightening|alarming|tough|rough|"
+          r"miserable|upsetting|painful|lousy|grim|bad|big|nerve-?wracking) (?:surprise|shock|position|spot|"
+          r"blow|situation|morning|week|day|experience|thing to (?:find|see|discover|deal with|open)|way to "
+          r"(?:start|find out|learn|discover))\b", 0.7, "names how hard the moment is"),
+    _rule("empathy", r"\byou shouldn'?t have (?:had )?to\b|\bnobody (?:should|wants to) have to\b", 0.6,
+          "validates the reaction"),
     _rule("empathy", rf"\b(?:that|this|it|which|they|both)(?:'s| is| was| sounds?| seems?| must be| looks?| are)(?: like)? {_INTENS}(?:an? )?{_REACTION}\b", 0.7, "reacts to what they shared"),
     _rule("empathy", r"\bwhat an? (?:\w+ )?(?:experience|thing|situation|time|day|shame|pity|relief|nightmare|ordeal|mess|journey)\b", 0.75, "reacts to what they shared"),
     _rule("empathy", r"(?:^|[.!?]\s+)(?:oh no|ouch|dang|jeez|geez|wow|yikes|aww*|ugh|oof|omg|oh (?:man|dear|wow|my))\b", 0.6, "reacts with feeling"),
@@ -207,7 +215,8 @@ RULES: tuple[Rule, ...] = (
           r"\bcommitted for the (?:whole|full) term|\bthe only (?:saving|lasting fix|way)", 0.6,
           "states a rule and why it exists"),
     # blame and defensiveness
-    _rule("blame", r"\byou (?:should(?:'ve| have)|shouldn'?t have|were supposed to|needed to|had to) \w+|"
+    _rule("blame", r"\byou (?:should(?:'ve| have)|shouldn'?t have(?! (?:had )?to\b)|were supposed to|needed to|"
+          r"had to) \w+|"
           r"\byou (?:didn'?t|did not|failed to|forgot to|never) (?:read|check|follow|set|enter|update|"
           r"configure|pay|notice|tell|save|click|do)", 0.85, "puts it on the customer"),
     _rule("blame", r"\b(?:that'?s|it'?s|this is) (?:your|not (?:my|our)) (?:fault|responsibility|problem|"
