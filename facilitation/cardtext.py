@@ -136,7 +136,7 @@ def scene_text(record: dict) -> str:
 def score_text(card: dict) -> str:
     """A stored score card: every number with the rule and the words behind it."""
     out = [f"Score card · overall {card['overall']}/100 · rubric {card['rubric_id']} {card['rubric_version']}"
-           f" · scorer {card['scorer_version']}", ""]
+           f" · scorer {card['scorer_version']}", *_what_happened(card), ""]
     for c in card["criteria"]:
         out.append(f"  {c['name']} ({c['weight']}%): {c['score']} · level {c['level']} {c['level_label']}")
         out.append(f"      {c['arithmetic']}")
@@ -150,7 +150,13 @@ def score_text(card: dict) -> str:
                 ("Missed opportunities", [m["text"] for m in card["missed"]]),
                 ("Try instead", [(f"at message {a['message']}: " if a["message"] else "")
                                  + f"“{a['line']}” ({a['source']})" for a in card["alternatives"]]),
-                ("Success criteria", [("✓ " if s["met"] else "✗ ") + s["text"] for s in card["success"]]),
+                ("Success criteria", [("✓ " if s["met"] else "✗ ") + s["text"]
+                                      + (f" ({s['why']})" if s.get("why") else "") for s in card["success"]]),
+                ("Facts conveyed", [f"message {f['message']}: {f['statement']}"
+                                    for f in card.get("facts", [])]),
+                ("Facts contradicted", [f"message {c['message']}: “{_clip(c['quote'])}”"
+                                        + (f" (the card says {c['expected']})" if c.get("expected") else "")
+                                        for c in card.get("contradictions", [])]),
                 ("Observers vs analyser", [
                     f"{a['item']}: analyser {'yes' if a['analyser'] else 'no'}; "
                     + ", ".join(f"{o} {'yes' if seen else 'no'}" for o, seen in a["observers"].items())
@@ -164,6 +170,18 @@ def score_text(card: dict) -> str:
     out += [textwrap.fill(rule, WIDTH, initial_indent="    ", subsequent_indent="    ")
             for rule in card["rules"]]
     return "\n".join(out)
+
+
+def _what_happened(card: dict) -> list[str]:
+    """How the scene ended and the customer's trajectory (score cards of scorer 2 and up)."""
+    if "outcome" not in card:
+        return []
+    ended = {"resolved": "resolved", "escalated": "escalated by the customer",
+             "abandoned": "abandoned by the customer"}.get(card["outcome"], "the clock ran out")
+    path = card.get("trajectory") or []
+    mood = (f" · customer sentiment {path[0]['sentiment']:+.2f} (message {path[0]['message']}) → "
+            f"{path[-1]['sentiment']:+.2f} (message {path[-1]['message']})") if len(path) >= 2 else ""
+    return [f"Outcome: {ended}{mood}"]
 
 
 def _clip(text: str, limit: int = 90) -> str:

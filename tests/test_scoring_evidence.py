@@ -8,6 +8,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+from facilitation.analysis import Analyser
 from facilitation.library import Library
 from facilitation.records import Message
 from facilitation.scoring import LOST_CAP, PASS_MARK, ScoreCard, score_scene
@@ -144,3 +145,30 @@ def test_no_escalated_or_abandoned_validity_scene_passes(library) -> None:
     lost = [p for p in played if p.outcome in ("escalated", "abandoned")]
     assert lost and not any(p.passed for p in lost)
     assert {p.kind for p in played} == {*KINDS, PHRASE_BANK}
+
+
+# -- the misfires a new user found ------------------------------------------------------
+
+def test_a_stock_apology_is_not_an_acknowledgment(library) -> None:
+    scripted = ["We apologise for any inconvenience caused.", *GOOD[2:]]
+    card = _score(library, scripted)
+    assert not next(s for s in card.success if s.check == "acknowledged").met
+
+
+def test_a_mild_customer_remark_is_not_a_feeling_the_agent_missed() -> None:
+    analysis = Analyser()
+    reading = analysis.analyse("Nobody flagged that to me.", "customer")
+    assert reading.worded_sentiment is not None and reading.worded_sentiment > -0.3
+
+
+def test_an_observer_tick_on_a_customer_line_never_quotes_the_customer_as_the_agent(wb) -> None:
+    session = wb.create_session("Ticks", "fran", ["ana"])
+    scene = wb.create_scene(session.id, CARD, seed=4, roles={"ana": "agent"}).id
+    wb.start(scene, by="fran")
+    wb.skip(scene, by="fran")
+    customer = wb.post_message(scene, "customer", "You lost me at ARR.")
+    wb.post_message(scene, "agent", "Your invoice lists every seat at the monthly rate.", author="ana")
+    wb.add_note(scene, "obi", "tick", item="acknowledgment", message_id=customer.id)
+    card = wb.score(scene)
+    ticks = [e for c in card.criteria for e in c.evidence if e.source == "observer obi"]
+    assert ticks and all(e.quote == "" and e.message is None for e in ticks)
