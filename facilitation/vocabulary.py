@@ -48,7 +48,7 @@ BEHAVIOURS: dict[str, str] = {
     "scripted_apology": "apologises by formula (\"sorry for any inconvenience\"), naming nothing",
     "question": "asks a question",
     "open_question": "asks an open question that invites the customer to explain",
-    "closed_question": "asks a yes/no or either/or question",
+    "closed_question": "asks a closed question: yes/no, a choice, or one specific fact",
     "options": "offers two or more alternatives",
     "suggestion": "suggests something the customer could do",
     "next_steps": "says who does what by when",

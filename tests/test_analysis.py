@@ -259,6 +259,96 @@ def test_asking_what_they_have_tried_is_a_question_and_a_pointer() -> None:
     assert analysis.shows("question") and analysis.shows("suggestion"), analysis.behaviours
 
 
+def test_questions_fixture_reads_asking_and_open_or_closed_as_a_coder_would() -> None:
+    """tests/fixtures/questions.jsonl: lines written for this test (not taken from any dataset)
+    in many registers (counselling and motivational interviewing, support chat, phone transcripts
+    without question marks, email, lowercase chat, peer support), labelled by hand before the
+    rules were written: does the line ask, and if so, is the question open or closed (MI coding:
+    closed asks for a yes or no, a number, a specific fact or a pick)."""
+    rows = [json.loads(line) for line in (FIXTURES / "questions.jsonl").read_text().splitlines() if line]
+    assert len(rows) >= 300 and len({row["register"] for row in rows}) >= 5
+    analyser = Analyser()
+    tp = fp = fn = right = asked = 0
+    for row in rows:
+        analysis = analyser.analyse(row["text"])
+        says = analysis.shows("question")
+        tp, fp, fn = tp + (says and row["question"]), fp + (says and not row["question"]), \
+            fn + (not says and row["question"])
+        if row["question"]:
+            opens = analysis.shows("open_question") and (
+                analysis.behaviours["open_question"] >= analysis.behaviours["closed_question"])
+            asked, right = asked + 1, right + (opens == row["open"])
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    # measured when written: the earlier rules got question F1 0.87 and open/closed 0.71 here;
+    # these get 0.99 and 0.99 (the misses are "so you…, right?" checks, read as restatements)
+    assert f1 >= 0.85, (tp, fp, fn)
+    assert right / asked >= 0.85, (right, asked)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # counselling / motivational interviewing
+    ("What brings you here today?", "open"),
+    ("Tell me more about that.", "open"),  # no question mark, still an open question
+    ("How do you feel about cutting down?", "open"),
+    ("How many cigarettes do you smoke a day?", "closed"),  # asks for a number
+    ("How often do you drink?", "closed"),
+    ("Is it okay if I share some information about that?", "closed"),
+    ("When you say you're not bothered, what do you mean by that?", "open"),
+    ("It sounds like you feel stuck.", None),  # a reflection
+    ("You're feeling pushed into coming here?", None),  # a reflection said with rising tone
+    ("You wonder whether it's worth the effort.", None),
+    # support chat and email
+    ("Could you tell me what happened when you tried to log in?", "open"),
+    ("Could you confirm your email address?", "closed"),
+    ("Could you let me know which plan you are on?", "closed"),
+    ("What's the order number?", "closed"),  # a specific fact
+    ("I'm wondering what you've tried so far.", "open"),
+    ("I was wondering if you'd had a chance to look at the quote.", "closed"),
+    ("You got the email, right?", "closed"),  # a tag on a fact asks to confirm it
+    ("Is it the app or the website?", "closed"),
+    ("Okay, and what time did it start?", "closed"),
+    ("Which browser are you using?", "closed"),  # a pick
+    ("Which teams have changed since last year?", "open"),  # asks for the whole set
+    ("Could you tell me whether anything changed on your team recently?", "open"),  # what, if anything
+    ("Thanks for waiting. I've pulled up your account. What were you expecting to happen?", "open"),
+    ("What I can do is refund the second charge.", None),
+    ("How it works is simple: you pay monthly and can cancel any time.", None),
+    ("When you log in, go to Settings and then Billing.", None),
+    # phone transcripts and chat, often with no question mark
+    ("so um what happened next", "open"),
+    ("and how long have you been with us", "closed"),
+    ("okay lovely and what's the name on the account", "closed"),
+    ("so what we'll do is send an engineer out on Thursday", None),
+    ("Yeah, so, um, what made you call us today.", "open"),
+    ("hows it going with the new job", "open"),
+    ("r u on the free plan", "closed"),
+    ("what a mess", None),
+    ("how frustrating for you", None),
+])
+def test_questions_read_by_the_answer_they_invite(text: str, kind: str | None) -> None:
+    analysis = Analyser().analyse(text)
+    assert analysis.shows("question") is (kind is not None), analysis.behaviours
+    assert analysis.shows("open_question") is (kind == "open"), analysis.behaviours
+    assert analysis.shows("closed_question") is (kind == "closed"), analysis.behaviours
+
+
+def test_an_open_question_after_a_reflection_is_evidenced_by_its_own_sentence() -> None:
+    text = "That sounds really stressful. Tell me more about what happened at the bank."
+    analysis = Analyser().analyse(text)
+    assert analysis.shows("question") and analysis.shows("open_question"), analysis.behaviours
+    assert analysis.quotes(text, "open_question") == ["Tell me more about what happened at the bank."]
+
+
+def test_support_shorthand_reads_as_jargon_but_not_inside_words() -> None:
+    analyser = Analyser()
+    text = "Per our ToS the seat provisioning delta is a P1 with ETA TBD."
+    analysis = analyser.analyse(text)
+    assert analysis.shows("jargon"), analysis.behaviours
+    assert {"ToS", "P1", "ETA", "TBD"} <= set(analysis.quotes(text, "jargon"))
+    plain = "Your connection is 300 kbps, the beta is on, and eta is about an hour."
+    assert analyser.analyse(plain).behaviours["jargon"] == 0.0
+
+
 def test_facts_are_recognised_in_words_the_cards_never_use(library: Library) -> None:
     """Agent lines written apart from the code (tests/fixtures/fact_lines.jsonl: paraphrases in
     many registers, wrong figures, promises, questions), labelled with the facts they convey

@@ -124,7 +124,8 @@ class Analyser:
             fire("open_question", q.open_question, q.open_spans[0], "asks an open question")
             evidence["open_question"] = q.open_spans
         if q.closed_spans:
-            fire("closed_question", q.closed_question, q.closed_spans[0], "asks a yes/no question")
+            fire("closed_question", q.closed_question, q.closed_spans[0],
+                 "asks a closed question (yes/no, a choice or one fact)")
             evidence["closed_question"] = q.closed_spans
         for span in q.advice_spans:
             fire("suggestion", ADVICE_WEIGHT, span, "suggests something to try, put as a question")

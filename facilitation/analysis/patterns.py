@@ -246,4 +246,9 @@ GENERIC_JARGON = (
     "true-up", "billing cycle", "dunning", "chargeback", "authorization hold", "pre-auth", "ledger",
     "sync conflict", "schema", "migration", "hotfix", "patch", "build", "release train", "sandbox",
     "staging", "instance", "tenant", "workspace ID", "UUID", "JSON", "CSV", "regex", "SDK", "CLI",
+    # support shorthand a customer may not know (ASAP, FYI and the like everyone knows). Upper-case
+    # and numbered terms are matched case-sensitively as whole words (see ``Analyser``), so "eta"
+    # in "beta", "kb" in "kbps" or "tbd" typed in passing do not count.
+    "ToS", "P0", "P1", "P2", "P3", "Sev1", "Sev2", "ETA", "TBD", "TBC", "RCA", "KB", "EOD", "COB", "RMA",
+    "TAT",
 )
