@@ -22,6 +22,7 @@ from .personas import Persona
 from .records import Message, Record
 
 LOST = ("escalated", "abandoned")
+ACKNOWLEDGING = ("empathy", "apology")
 # A person playing the customer ends the scene in words: "get me your manager", "we're leaving".
 ESCALATES = re.compile(
     r"\b(?:(?:get|put|give) me (?:your |a |someone )?(?:manager|supervisor|someone (?:senior|else|"
@@ -43,6 +44,12 @@ class Turn:
     @property
     def by_agent(self) -> bool:
         return self.message.speaker == "agent"
+
+    @property
+    def acknowledges(self) -> bool:
+        """A sincere acknowledgment: empathy, or an apology that is more than the stock
+        formula (the analyser discounts one found only inside "sorry for any inconvenience")."""
+        return any(self.reading.shows(b) for b in ACKNOWLEDGING)
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,12 @@ class SceneReading:
     @property
     def lost(self) -> bool:
         return self.outcome in LOST
+
+    def first_acknowledgment(self) -> Turn | None:
+        return next((t for t in self.agent_turns if t.acknowledges), None)
+
+    def first_next_step(self) -> Turn | None:
+        return next((t for t in self.agent_turns if t.reading.shows("next_steps")), None)
 
     def first_fact_message(self, facts: Sequence[str] | None = None) -> int | None:
         """The message that first conveyed any of ``facts`` (any fact when None)."""

@@ -15,11 +15,12 @@ from itertools import pairwise
 from math import ceil
 
 from .analysis import SHOWN, Analyser
-from .cards import Criterion, DrawnCard, SuccessCriterion
+from .cards import Criterion, DrawnCard
 from .personas import Persona
 from .records import Message, Note, Record
 from .rubrics import CompetencyArea, Rubric
 from .scene_reading import (
+    ACKNOWLEDGING,
     FactContradicted,
     FactConveyed,
     MoodPoint,
@@ -28,6 +29,7 @@ from .scene_reading import (
     Turn,
     read_scene,
 )
+from .success_checks import SuccessCheck, check_success
 
 SCORER_VERSION = "2.0"
 PASS_MARK = 70  # a scored attempt passes at this overall score (level 4 and up)
@@ -45,7 +47,6 @@ OBJECTIVE_POINTS, NEXT_STEP_POINTS, RESOLVED_POINTS = 40, 20, 20
 PLAIN_POINTS = 40
 UNCLEAR = ("jargon", "long_message", "pleasantries")
 LOST_CAP = 50  # an escalated or abandoned scene cannot pass
-ACKNOWLEDGING = ("empathy", "apology")
 # A customer message "voices a feeling" when its words read this negative or it is this heated.
 VOICED_SENTIMENT, VOICED_INTENSITY = -0.3, 0.5
 
@@ -167,15 +168,6 @@ class Agreement(Record):
 
 
 @dataclass(frozen=True)
-class SuccessCheck(Record):
-    text: str
-    met: bool
-    messages: list[int]  # the message that meets it (empty when not met)
-    check: str = ""
-    why: str = ""  # what was found, or what is missing
-
-
-@dataclass(frozen=True)
 class ScoreCard(Record):
     scene_id: str
     card_id: str
@@ -249,7 +241,7 @@ def score_scene(scene_id: str, drawn: DrawnCard, rubric: Rubric, transcript: Seq
         criteria=criteria, highlights=highlights, missed=missed,
         alternatives=_alternatives(drawn, rubric, criteria, highlights, missed, scene),
         agreements=_agreements(rubric, agent_turns, ticks),
-        success=[_success(s, scene) for s in card.success_criteria],
+        success=[check_success(s, scene) for s in card.success_criteria],
         messages_scored=len(scene.turns), scored_at=scored_at, outcome=scene.outcome,
         trajectory=scene.trajectory, facts=scene.facts, contradictions=scene.contradictions,
         objectives=scene.objectives)
@@ -284,11 +276,6 @@ def _observer_ticks(rubric: Rubric, notes: Sequence[Note], by_id: dict[int, Turn
     return ticks
 
 
-def _acknowledges(turn: Turn) -> bool:
-    """A sincere acknowledgment: empathy or an apology that is more than the stock formula."""
-    return any(turn.reading.shows(b) for b in ACKNOWLEDGING)
-
-
 def _missed_opportunities(turns: Sequence[Turn]) -> list[MissedOpportunity]:
     missed = []
     for customer, reply in pairwise(turns):
@@ -297,13 +284,12 @@ def _missed_opportunities(turns: Sequence[Turn]) -> list[MissedOpportunity]:
         mood = customer.reading
         worded = mood.sentiment if mood.worded_sentiment is None else mood.worded_sentiment
         voiced = worded <= VOICED_SENTIMENT or mood.intensity >= VOICED_INTENSITY
-        if voiced and not _acknowledges(reply):
+        if voiced and not reply.acknowledges:
             missed.append(MissedOpportunity(
                 reply.number, customer.number, customer.message.text,
                 f"The customer voiced a feeling at message {customer.number}; the reply at message "
                 f"{reply.number} did not acknowledge it."))
-    agent_turns = [t for t in turns if t.by_agent]
-    if not any(t.reading.shows("next_steps") for t in agent_turns):
+    if not any(t.by_agent and t.reading.shows("next_steps") for t in turns):
         missed.append(MissedOpportunity(None, None, "", "The scene ended without a clear next step "
                                                         "(who does what by when)."))
     return missed
@@ -353,7 +339,8 @@ def _criterion(criterion: Criterion, area: CompetencyArea, scene: SceneReading,
         against = {ind.behaviour for ind in area.counts_against if ind.behaviour}
         if kind == "feelings":
             against |= disliked & {"pleasantries", "scripted_apology", "policy", "jargon", "long_message"}
-        _against(against, scene.agent_turns, tally, heard_from=_first_acknowledgment(scene))
+        heard = scene.first_acknowledgment()
+        _against(against, scene.agent_turns, tally, heard_from=heard.number if heard else None)
     score = max(0, min(tally.cap, 100, tally.total))
     level = min(5, score // 20 + 1)
     anchor = next(lv for lv in area.levels if lv.level == level)
@@ -407,7 +394,7 @@ def _contradicts(c: FactContradicted) -> str:
 
 
 def _feelings_points(scene: SceneReading, missed: Sequence[MissedOpportunity], tally: _Tally) -> None:
-    acknowledged = next((t for t in scene.agent_turns if _acknowledges(t)), None)
+    acknowledged = scene.first_acknowledgment()
     explained = scene.first_fact_message()
     if acknowledged is None:
         tally.add(0, "the customer's feeling never acknowledged")
@@ -438,10 +425,6 @@ def _feelings_points(scene: SceneReading, missed: Sequence[MissedOpportunity], t
         tally.parts.append(f"(the customer {scene.outcome})")
 
 
-def _first_acknowledgment(scene: SceneReading) -> int | None:
-    return next((t.number for t in scene.agent_turns if _acknowledges(t)), None)
-
-
 def _acknowledging(turn: Turn) -> str:
     return next(b for b in ACKNOWLEDGING if turn.reading.shows(b))
 
@@ -453,7 +436,7 @@ def _objectives_points(scene: SceneReading, step_ticks: Sequence[Evidence], tall
               f"{len(met)} of {total} hidden objectives met")
     tally.evidence += [Evidence("objective", "for", "analyser", o.message, o.quote, f"meets: {o.need}")
                        for o in met]
-    step = next((t for t in scene.agent_turns if t.reading.shows("next_steps")), None)
+    step = scene.first_next_step()
     if step is None and step_ticks:
         tally.add(NEXT_STEP_POINTS, f"next step ticked by {step_ticks[0].source}")
     else:
@@ -551,57 +534,3 @@ def _agreements(rubric: Rubric, agent_turns: Sequence[Turn], ticks: dict[str, li
         out.append(Agreement(item.id, item.behaviour, bool(found), found,
                              {o: o in ticked for o in observers}))
     return out
-
-
-def _success(criterion: SuccessCriterion, scene: SceneReading) -> SuccessCheck:
-    """One success criterion checked against the scene, naming the message that meets it."""
-    message, why = _meets(criterion, scene)
-    if message is not None and criterion.before:
-        first = scene.first_fact_message(criterion.before)
-        if first is not None and first < message:
-            message, why = None, f"{why}, but only after the explanation at message {first}"
-    if message is None:
-        return SuccessCheck(criterion.text, False, [], criterion.check, why)
-    return SuccessCheck(criterion.text, True, [message], criterion.check, why)
-
-
-def _meets(criterion: SuccessCriterion, scene: SceneReading) -> tuple[int | None, str]:
-    """The message that meets the check (None: not met) and what was found."""
-    agent = scene.agent_turns
-    check = criterion.check
-    if check == "acknowledged":
-        turn = next((t for t in agent if _acknowledges(t)), None)
-        if turn is None:
-            return None, "never acknowledged"
-        return turn.number, f"acknowledged at message {turn.number}"
-    if check == "behaviour":
-        turn = next((t for t in agent if any(t.reading.shows(b) for b in criterion.behaviours)), None)
-        names = " or ".join(criterion.behaviours)
-        return (turn.number, f"{names} at message {turn.number}") if turn else (None, f"no {names}")
-    if check == "next_step":
-        turn = next((t for t in agent if t.reading.shows("next_steps")), None)
-        if turn is None:
-            return None, "no next step (who does what by when)"
-        if scene.lost:
-            return None, f"next step at message {turn.number}, but the customer {scene.outcome}"
-        return turn.number, f"next step at message {turn.number}"
-    if check == "resolved":
-        if scene.outcome == "resolved":
-            return agent[-1].number, "the customer ended the scene resolved"
-        return None, f"the customer {scene.outcome}" if scene.outcome else "the scene ended unresolved"
-    if check == "objectives":
-        found = {o.objective: o.message for o in scene.objectives}
-        missing = [o for o in criterion.objectives if o not in found]
-        if missing:
-            return None, f"not met: {', '.join(missing)}"
-        last = max(found[o] for o in criterion.objectives)
-        return last, f"met by message {last}"
-    conveyed = {f.fact: f.message for f in scene.facts}
-    missing = [f for f in criterion.facts if f not in conveyed]
-    wrong = [c for c in scene.contradictions if c.fact in criterion.facts and not c.put_right]
-    if wrong:
-        return None, f"contradicted at message {wrong[0].message}: “{wrong[0].quote}”"
-    if missing:
-        return None, f"not conveyed: {', '.join(missing)}"
-    last = max(conveyed[f] for f in criterion.facts)
-    return last, f"conveyed by message {last}"

@@ -170,25 +170,48 @@ class Summary(Record):
 
 def play(card: ScenarioCard, persona: Persona, policy: str, seed: int, engine: str = "embedded") -> Run:
     """One scene: the policy's agent lines against the engine, until it ends or time is up."""
-    drawn = card.draw(seed)
-    scene = SceneContext.of(drawn, persona, seed)
+    scene = SceneContext.of(card.draw(seed), persona, seed)
+    transcript, state = play_out(scene, policy_agent(scene, policy), engine)
+    agent_turns = sum(1 for m in transcript if m.speaker == "agent")
+    return Run(card.id, policy, seed, state.outcome or "abandoned", agent_turns, state.trust,
+               list(state.history), [(m.speaker, m.text) for m in transcript])
+
+
+# The transcript so far → the agent's next line (None: it has nothing more to say).
+Agent = Callable[[Sequence[Message]], str | None]
+
+
+def play_out(scene: SceneContext, agent: Agent, engine: str = "embedded"
+             ) -> tuple[list[Message], CustomerState]:
+    """The customer opens; then agent line, customer reply, until the customer ends the scene,
+    the agent has nothing more to say, or the act's time (``MAX_AGENT_TURNS``) is up."""
     customer = customer_engine(engine)
-    rng = random.Random(f"agent:{card.id}:{seed}")
-    used: set[str] = set()
-    limit = persona.preferred_reply_words[1]
     turn = customer.open(scene).finish()
     state: CustomerState = turn.state
     transcript = [_message(0, "customer", turn.text)]
-    agent_turns = 0
-    while state.outcome is None and agent_turns < MAX_AGENT_TURNS:
-        line = POLICIES[policy](drawn, agent_turns, rng, used, limit, heard=transcript[-1].text)
+    for _ in range(MAX_AGENT_TURNS):
+        line = None if state.ended else agent(transcript)
+        if line is None:
+            break
         transcript.append(_message(len(transcript), "agent", line))
-        agent_turns += 1
         turn = customer.respond(scene, state, transcript).finish()
         state = turn.state
         transcript.append(_message(len(transcript), "customer", turn.text))
-    return Run(card.id, policy, seed, state.outcome or "abandoned", agent_turns, state.trust,
-               list(state.history), [(m.speaker, m.text) for m in transcript])
+    return transcript, state
+
+
+def policy_agent(scene: SceneContext, policy: str) -> Agent:
+    """The agent a named policy plays, for one scene."""
+    drawn, persona = scene.drawn, scene.persona
+    rng = random.Random(f"agent:{drawn.card.id}:{scene.seed}")
+    used: set[str] = set()
+    limit = persona.preferred_reply_words[1]
+
+    def agent(transcript: Sequence[Message]) -> str:
+        turn = sum(1 for m in transcript if m.speaker == "agent")
+        return POLICIES[policy](drawn, turn, rng, used, limit, heard=transcript[-1].text)
+
+    return agent
 
 
 def simulate(cards: Sequence[ScenarioCard], personas: dict[str, Persona], policies: Sequence[str],

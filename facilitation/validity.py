@@ -11,25 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from statistics import mean
 
 import yaml
 
 from .cards import ScenarioCard
-from .customers import CustomerState, SceneContext, customer_engine
+from .customers import SceneContext
 from .library import Library, library_dir
 from .personas import Persona
-from .records import Message, Record
+from .records import Record
 from .scoring import PASS_MARK, ScoreCard, score_scene
-from .simulate import MAX_AGENT_TURNS
-from .simulate import play as play_policy
+from .simulate import Agent, play_out, policy_agent
 from .variables import fill
 
 KINDS = ("good", "okay", "bad-blame", "bad-wrong-facts")
 PHRASE_BANK = "phrase-bank"  # the card's own phrase bank, played by the simulator's empathetic policy
-_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -84,20 +81,15 @@ def play_lines(card: ScenarioCard, persona: Persona, lines: Sequence[str], seed:
     """Play ``lines`` (placeholders filled for this draw) against the embedded customer and score it.
     The act ends when the customer ends the scene, as in a room."""
     drawn = card.draw(seed)
-    scene = SceneContext.of(drawn, persona, seed)
-    customer = customer_engine("embedded")
-    turn = customer.open(scene).finish()
-    state: CustomerState = turn.state
-    transcript = [_message(0, "customer", turn.text)]
-    for line in list(lines)[:MAX_AGENT_TURNS]:
-        transcript.append(_message(len(transcript), "agent", fill(line, drawn.values)))
-        turn = customer.respond(scene, state, transcript).finish()
-        state = turn.state
-        transcript.append(_message(len(transcript), "customer", turn.text))
-        if state.ended:
-            break
-    return score_scene(f"validity-{card.id}-{seed}", drawn, library.rubric(card.rubric), transcript,
-                       persona=persona, analyser=scene.analyser, outcome=state.outcome)
+    left = iter([fill(line, drawn.values) for line in lines])
+    return _scored(SceneContext.of(drawn, persona, seed), lambda _: next(left, None), library)
+
+
+def _scored(scene: SceneContext, agent: Agent, library: Library) -> ScoreCard:
+    transcript, state = play_out(scene, agent)
+    card = scene.drawn.card
+    return score_scene(f"validity-{card.id}-{scene.seed}", scene.drawn, library.rubric(card.rubric),
+                       transcript, persona=scene.persona, analyser=scene.analyser, outcome=state.outcome)
 
 
 def play_all(library: Library, plays: Iterable[Play], seeds: Sequence[int]) -> list[Played]:
@@ -113,11 +105,9 @@ def play_all(library: Library, plays: Iterable[Play], seeds: Sequence[int]) -> l
                               scored.outcome))
     for card_id in dict.fromkeys(p.card for p in plays):
         card = library.card(card_id)
-        persona = library.personas[card.persona]
         for seed in seeds:
-            run = play_policy(card, persona, "empathetic", seed)
-            lines = [text for speaker, text in run.transcript if speaker == "agent"]
-            scored = play_lines(card, persona, lines, seed, library)
+            scene = SceneContext.of(card.draw(seed), library.personas[card.persona], seed)
+            scored = _scored(scene, policy_agent(scene, "empathetic"), library)
             out.append(Played(card_id, PHRASE_BANK, "the card's phrase bank", seed, (PASS_MARK, 100),
                               scored.overall, scored.outcome))
     return out
@@ -143,7 +133,3 @@ def gaps(played: Sequence[Played]) -> list[CardGap]:
         if good and bad:
             out.append(CardGap(card, round(min(good), 1), round(max(bad), 1), round(min(good) - max(bad), 1)))
     return out
-
-
-def _message(i: int, speaker: str, text: str) -> Message:
-    return Message(id=i + 1, index=i, branch="validity", speaker=speaker, text=text, at=_EPOCH)
