@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from ..variables import fill
 from .quantities import Quantity, close, quantities, same_unit
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -125,7 +126,8 @@ PLAN = re.compile(
 CODE = re.compile(r"\b[A-Z]{2,}-?\d{2,}\b")
 # How close a sentence and a fact must be in meaning (cosine of static embeddings), measured
 # on paraphrases written apart from the cards: alone, with two key terms, with a number or name.
-MEANING_ALONE, MEANING_WITH_TERMS, MEANING_WITH_VALUE = 0.78, 0.55, 0.4
+MEANING_ALONE, MEANING_WITH_TERMS, MEANING_WITH_VALUE = 0.78, 0.55, 0.5
+MEANING_WITH_MANY_TERMS = 0.45  # three key terms shared, and no other fact closer
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ class _Fact:
     quantities: tuple[Quantity, ...]
     names: frozenset[str]
     terms: frozenset[str]
+    keyed: bool = False  # the fact *is* its number: conveyed by saying it
+
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -165,9 +169,13 @@ class FactBook:
     """A drawn card's facts, ready to be recognised however they are said."""
 
     def __init__(
-        self, facts: Iterable[tuple[str, str, str | None]], names: Iterable[str], card_text: Iterable[str]
+        self, facts: Iterable[tuple[str, str, str | None]], names: Iterable[str], card_text: Iterable[str],
+        complaint: Iterable[str] = (),
     ) -> None:
         self.names = frozenset(n.lower() for n in names if len(n) >= 3)
+        # the words of what the customer already knows and complains of: saying them back with a
+        # figure from the card ("texts stopped at 4:05 pm") restates the symptom, not the fact
+        self.symptoms = frozenset(terms(" ".join(complaint)))
         self.facts = tuple(self._fact(id_, statement, value) for id_, statement, value in facts)
         on_card = [q for text in card_text for q in quantities(text)]
         self.written = tuple(q for q in on_card if q.kind != "date" and not q.small)
@@ -187,14 +195,19 @@ class FactBook:
         card = drawn.card
         names = [v for v in drawn.values.values() if not _is_number_like(v)]
         names += [m.group(0) for f in card.facts for m in CODE.finditer(f.statement)]
-        return cls([(f.id, f.statement, f.value) for f in card.facts], names, card.texts())
+        complaint = [*card.customer.history, card.spark, *card.arc.opening, *card.arc.complication]
+        return cls([(f.id, f.statement, f.value) for f in card.facts], names, card.texts(),
+                   [fill(text, drawn.values) for text in complaint])
 
     def _fact(self, id_: str, statement: str, value: str | None) -> _Fact:
         text = f"{statement} {value or ''}"
         found = tuple(q for q in quantities(text) if not q.small)
         names = frozenset(n for n in self.names if n in text.lower())
         names |= {m.group(0).lower() for m in CODE.finditer(text)}
-        return _Fact(id_, statement, found, frozenset(names), frozenset(terms(statement)))
+        # a fact is its number unless its only numbers are dates it mentions in passing
+        keyed = (value is not None and any(not q.small for q in quantities(value))) or any(
+            q.kind != "date" for q in found)
+        return _Fact(id_, statement, found, frozenset(names), frozenset(terms(statement)), keyed)
 
     @property
     def fact_tokens(self) -> frozenset[str]:
@@ -226,9 +239,11 @@ class FactBook:
                 continue  # a sentence that gets a figure wrong conveys nothing, however close its words
             low = sentence.lower()
             meant = self._meant(low, found, similarity[i])
+            closest = int(similarity[i].argmax())
             for j, fact in enumerate(self.facts):
                 if fact.id not in conveyed and _conveys(
-                        fact, found, low, words, float(similarity[i][j]), self.holders, meant):
+                        fact, found, low, words, float(similarity[i][j]), self.holders, meant, j == closest,
+                        self.symptoms):
                     conveyed[fact.id] = span
         return FactReading(conveyed, tuple(contradictions), self.tokens(text))
 
@@ -319,20 +334,31 @@ class FactBook:
 
 
 def _conveys(fact: _Fact, found: Sequence[Quantity], low: str, words: set[str], meaning: float,
-             holders: dict[str, int], meant: dict[str, str]) -> bool:
+             holders: dict[str, int], meant: dict[str, str], closest: bool = False,
+             symptoms: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence conveys ``fact``: by its numbers and names, its key terms and its
     meaning. A number several facts hold counts for the one the sentence is closest to
-    (``meant``), or for another that shares two key terms with it."""
+    (``meant``), or for another that shares two key terms with it. A fact that *is* a number
+    (its value) needs the number; one whose numbers are incidental ("the blog post of 3 May
+    gave no date") is conveyed in words too, and a sentence sharing three of its key terms
+    conveys the fact it is closest to in meaning."""
     shared = len(words & fact.terms)
     numbers = {k.key for q in found for k in fact.quantities
                if k.kind == q.kind and close(q.value, k.value) and same_unit(q, k)}
     names = {n for n in fact.names if n in low}
     values = sum(1 for token in (*numbers, *names)
                  if holders.get(token, 1) == 1 or meant.get(token) == fact.id or shared >= 2)
-    if values >= 2 or (values == 1 and (shared >= 1 or meaning >= MEANING_WITH_VALUE)):
+    # one figure needs a word of the fact beyond the customer's own complaint, or its meaning
+    beyond = len((words & fact.terms) - symptoms)
+    if values >= 2 or (values == 1 and (beyond >= 1 or meaning >= MEANING_WITH_VALUE)):
         return True
-    if fact.quantities:  # a fact that is a number is conveyed by saying the number
+    if fact.keyed:  # a fact that is a number is conveyed by saying the number
         return meaning >= MEANING_ALONE and shared >= 2
+    if not numbers and any(k.kind == q.kind and q.unit is not None and k.unit == q.unit
+                           for q in found for k in fact.quantities):
+        return False  # its own figure of that kind, not the fact's: "valid for 30 minutes" is not "10"
+    if closest and shared >= 3 and meaning >= MEANING_WITH_MANY_TERMS:
+        return True
     return meaning >= MEANING_ALONE or (meaning >= MEANING_WITH_TERMS and shared >= 2)
 
 

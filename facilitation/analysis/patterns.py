@@ -17,7 +17,8 @@ _FEELING = (
     r"anger|angry|mad|sad|hurt\w*|lonely|anxious|anxiety|nerv\w*|terrible|horrible|heartbreak\w*|"
     r"unfair|inconvenient|shock\w*|concern\w*|embarrass\w*|tired|draining|afraid|fear\w*|"
     r"unsettling|upset|distress\w*|devastat\w*|a lot to deal with|a lot to handle|a nightmare|maddening|"
-    r"gutting|galling|nerve-?wracking|miserable|unacceptable|the last thing you need|not what you need)"
+    r"gutting|galling|nerve-?wracking|miserable|unacceptable|the last thing you need|not what you need|"
+    r"uncomfortable|awkward|unpleasant|unsettl\w*|a (?:real )?(?:pain|headache|blow|worry))"
 )
 # Reactions to what the other person shared, good or bad: acknowledging is empathy too.
 _REACTION = (
@@ -93,6 +94,12 @@ RULES: tuple[Rule, ...] = (
           r"miserable|upsetting|painful|lousy|grim|bad|big|nerve-?wracking) (?:surprise|shock|position|spot|"
           r"blow|situation|morning|week|day|experience|thing to (?:find|see|discover|deal with|open)|way to "
           r"(?:start|find out|learn|discover))\b", 0.7, "names how hard the moment is"),
+    _rule("empathy", r"\bI (?:do |fully |really |completely )?(?:realis|realiz|recognis|recogniz)e (?:how|why|what|"
+          r"that(?:'s| is| was| must| puts| leaves| this| it)|this (?:is|has|puts|leaves)|it(?:'s| is| has)|you(?:'re|"
+          r" are| have|'ve| must))", 0.75, "says they understand the customer's position"),
+    _rule("empathy", r"\b(?:puts?|putting|left|leaves?|leaving) you in (?:a|an|such an?) (?:\w+ ){0,2}(?:spot|position|"
+          r"situation|bind|corner)\b|\b(?:I|we) (?:don'?t|do not) take (?:that|this|it) lightly\b", 0.7,
+          "names the position it leaves them in"),
     _rule("empathy", r"\byou shouldn'?t have (?:had )?to\b|\bnobody (?:should|wants to) have to\b", 0.6,
           "validates the reaction"),
     _rule("empathy", rf"\b(?:that|this|it|which|they|both)(?:'s| is| was| sounds?| seems?| must be| looks?| are)(?: like)? {_INTENS}(?:an? )?{_REACTION}\b", 0.7, "reacts to what they shared"),
@@ -171,7 +178,7 @@ RULES: tuple[Rule, ...] = (
     _rule("options", r"\beither\b[^.?!]{3,80}\bor\b|[^.?!]{8,80}\$[\d,.]+[^.?!]{0,40}, or [^.?!]{0,40}\$[\d,.]+",
           0.6, "sets two alternatives side by side"),
     # summary / paraphrase
-    _rule("summary", r"^(?:bottom line|short version|the short answer|the honest answer|in short|good news "
+    _rule("summary", r"(?:^|[.!?]\s+)(?:bottom line|short version|the short answer|the honest answer|in short|good news "
           r"first|confirmed on our side|here'?s what(?:'s| is| still)|from your logs|two (?:separate )?things|"
           r"think of (?:the|it)|so:)", 0.75, "sums the situation up"),
     _rule("summary", r"^so (?:when|you'?ve|the|your)\b", 0.6, "restates what happened"),
@@ -209,7 +216,7 @@ RULES: tuple[Rule, ...] = (
           r"is handled by|is decided by|goes to))", 0.6,
           "says what cannot be done, with the reason"),
     _rule("policy", r"\b(?:wouldn'?t|won'?t|can'?t|isn'?t|aren'?t|doesn'?t)\b[^.?!]{0,70}\bbecause\b|"
-          r"^because\b|\b(?:we|I) (?:don'?t|do not|never) (?:publish|take|share|post|comment|give out|guess)|"
+          r"^because\b|\b(?:we|I) (?:don'?t|do not|never) (?:publish|take(?! (?:that|this|it) lightly)|share|post|comment|give out|guess)|"
           r"\bthat (?:rule|protects|keeps your|is exactly what stops)|\bit'?s (?:there|the same protection)|"
           r"\bunder [A-Z]?\w+ (?:tax |data )?law\b|\bpermanently deleted|\bfixed per plan|"
           r"\bcommitted for the (?:whole|full) term|\bthe only (?:saving|lasting fix|way)", 0.6,

@@ -72,12 +72,14 @@ TOKEN = re.compile(
     rf"(?P<date1>\b{_MONTH}\s+{_DAY}\b)|(?P<date2>\b{_DAY}\s+(?:of\s+)?{_MONTH}(?![a-z]))|"
     r"(?P<iso>\b\d{4}-\d{2}-\d{2}\b)|"
     r"(?P<money>[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?[kK]\b)?)|"
-    r"(?P<num>(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?![\w/-]|,\d)(?:\s?(?:%|percent\b|per\s?cent\b))?)|"
+    # "14-day trial", "a 12-month term": a hyphen joins a number to what it counts
+    r"(?P<num>(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?![\w/]|,\d|-(?!(?:minute|hour|day|week|month|year|seat|user)s?\b))"
+    r"(?:\s?(?:%|percent\b|per\s?cent\b))?)|"
     rf"(?P<word>\b{_WORDS}\b)",
     re.IGNORECASE,
 )
 UNIT = re.compile(
-    r"\s*(?:extra |more |new |additional |of |free |paid |inactive |unused |active |business |"
+    r"(?:\s*|-)(?:extra |more |new |additional |of |free |paid |inactive |unused |active |business |"
     r"working |calendar |full |whole )*([a-z]+)",
     re.IGNORECASE,
 )

@@ -90,7 +90,10 @@ FREE_RELATIVE = re.compile(
     r"^(?:what|how|why|where|when|who|which|whatever|however|whenever|wherever|whether)\s+(?:long |much |"
     r"many |soon )?(?:I|we|you|u|it|they|he|she|this|that|the|your|ur|my|our|their|his|her|there)\b|"
     r"^(?:what|how|why|where|when)(?:'?s)?\s+(?!" + _FACT + r"\b)(?:\S+\s+){1,6}?(?:is|was)\s+(?!it\b|that\b|"
-    r"this\b|there\b|he\b|she\b|you\b|they\b|we\b|I\b)\w", re.IGNORECASE)
+    r"this\b|there\b|he\b|she\b|you\b|they\b|we\b|I\b)\w|"
+    # "What's happened is that your credit ran out.": a cleft saying what, not asking it
+    r"^(?:what|how|why)(?:'?s)?\s+(?:\S+\s+){1,4}?(?:is|was) that\s+(?:\S+\s+){2,}(?![^?]*\?\s*$)",
+    re.IGNORECASE)
 EXCLAMATION = re.compile(
     r"^what an? (?!\w+ (?:is|was|are|were|do|did|does|would|could|can|will|has|have|looks?|feels?)\b)|"
     r"^how (?:" + _FEELING + r"|\w+(?:ful|ing|ible|able|ous|ive|ic)|sad|bad|hard|great|nice|lovely|cool|"
@@ -319,11 +322,15 @@ def _opens(text: str) -> bool:
         return False
     core = _core(low, asked=low.endswith("?"))
     if core is None:
-        found = _FORM.search(low)  # asks further in: "Since it's hard, are there things you enjoy?"
-        if not found:
+        # asks further in: "Since it's hard, are there things you enjoy?"; a clause that sets the
+        # scene ("when an inspector is out of signal, what happens…?") is passed over
+        for found in _FORM.finditer(low):
+            core = low[found.start():].lstrip(",;:(- ")
+            core = core[_FILLERS.match(core).end():]
+            if not (_WH.match(core) and _FREE.match(core) and "," in core):
+                break
+        else:
             return False
-        core = low[found.start():].lstrip(",;:(- ")
-        core = core[_FILLERS.match(core).end():]
     prompt = _PROMPT.match(core)
     if prompt is None:
         return bool(_WH.match(core)) and _wh_opens(core, low)

@@ -38,6 +38,7 @@ TRUST_UP, TRUST_DOWN, TRUST_HEARD = 0.06, 0.15, 0.14
 # A customer accepts once it is calm and trusting enough; under GRUDGING_TRUST (in the
 # embedded engine) it accepts only grudgingly, on the card's "okay" path.
 RESOLVED_MOOD, RESOLVED_TRUST = -0.35, 0.3
+CONTENT_MOOD = 0.3  # a customer this calm asks again instead of walking out
 FEELINGS = frozenset({"empathy", "apology", "reassurance"})
 FORWARD = frozenset({"options", "next_steps"})
 MIN_TURNS_TO_RESOLVE = 3  # never resolved by one polite sentence
@@ -200,7 +201,8 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
         state.goal is not None and bool(newly_met or (shown & FORWARD and new_facts))
     )
     forward_now = bool(shown & FORWARD) and not state.forward
-    explored = "open_question" in shown and state.turn < 2 and not repeated
+    # asking about their situation moves things on, once or twice; an interrogation does not
+    explored = "open_question" in shown and len(state.asked) < 2 and not repeated
     progress = bool(new_facts or newly_met or newly_heard or forward_now or explored) and not wrong
 
     warmth = 1.0 if heard else 0.5  # correct but cold earns trust at half the rate
@@ -350,7 +352,7 @@ def _outcome(
     bottom_line = cause_known or "summary" in state.signals  # a bottom line, even without the cause
     if persona.bottom_line_by and state.turn >= persona.bottom_line_by and not bottom_line:
         return "abandoned"  # three exchanges and still no bottom line: the executive is gone
-    if state.patience <= 0 and not progress:
+    if state.patience <= 0 and not progress and state.mood < CONTENT_MOOD:
         return "abandoned" if state.mood > -0.8 else "escalated"
     return None
 
