@@ -180,12 +180,20 @@ class FactBook:
         on_card = [q for text in card_text for q in quantities(text)]
         self.written = tuple(q for q in on_card if q.kind != "date" and not q.small)
         self.known_dates = {q.value for q in on_card if q.kind == "date"}
-        self.derived = _derived([q for f in self.facts for q in f.quantities if q.kind != "date"])
+        # counts are worked out from every count the card writes ("12 months for the price of 10":
+        # two months free); money only from the facts' amounts
+        self.derived = _derived([*(q for f in self.facts for q in f.quantities if q.kind == "money"),
+                                 *(q for q in self.written if q.kind == "count")])
         self.holders: dict[str, int] = {}  # how many facts hold each number or name
         for fact in self.facts:
             for token in fact.tokens:
                 self.holders[token] = self.holders.get(token, 0) + 1
         self.units = {q.unit for f in self.facts for q in f.quantities if q.kind == "count" and q.unit}
+        # each counted figure of the facts with the words around it, to tell what a figure is about
+        self.mentions = tuple(
+            _Mention(f.id, q, _measure(q), _around(f.statement, q))
+            for f in self.facts for q in quantities(f.statement) if q.kind == "count" and q.unit
+        )
         self.kinds = {q.kind for f in self.facts for q in f.quantities}
         self._vectors: Any = None
 
@@ -260,6 +268,11 @@ class FactBook:
             if q.kind == "date":
                 if q.value in self.known_dates or "date" not in self.kinds:
                     continue
+            elif not self._known(q) and (about := self._said_of(sentence, q)) is not None:
+                if about.measure == _measure(q):
+                    continue  # "a day" for the card's "24 hours"
+                yield Contradiction(q.text, (offset + q.start, offset + q.end), about.fact, about.quantity.text)
+                continue
             elif self._known(q):
                 if not self._misplaced(q, words):
                     continue
@@ -274,6 +287,22 @@ class FactBook:
             yield Contradiction(
                 q.text, (offset + q.start, offset + q.end), fact.id if fact else None, expected
             )
+
+    def _said_of(self, sentence: str, q: Quantity) -> _Mention | None:
+        """The card figure this one is said about, by the words around both ("Undo is available
+        for 24 hours" is about "Undo stays available for 7 days"): the mention of the same measure
+        (durations in any time unit) sharing the most words with it, when one clearly does. A
+        figure the card holds in those words is right, whatever else holds it."""
+        if q.unit is None or q.small:
+            return None
+        near = _around(sentence, q) - self.symptoms  # the customer's own words name no card figure
+        scored = [(len(near & m.words), m) for m in self.mentions if _comparable(m.quantity, q)]
+        right = [m for n, m in scored if n and m.measure == _measure(q)]
+        if right:
+            return right[0]
+        best = max((n for n, _ in scored), default=0)
+        tied = [m for n, m in scored if n == best]
+        return tied[0] if best and len(tied) == 1 else None
 
     def _known(self, q: Quantity) -> bool:
         """Written on the card as this kind of number, or worked out from the facts' numbers."""
@@ -419,3 +448,36 @@ def _derived(found: Sequence[Quantity]) -> dict[str, frozenset[float]]:
 
 def _is_number_like(value: str) -> bool:
     return bool(re.fullmatch(r"[$€£]?[\d,.]+%?|[A-Z][a-z]+ \d{1,2}", value.strip()))
+
+
+@dataclass(frozen=True)
+class _Mention:
+    fact: str
+    quantity: Quantity
+    measure: tuple[str, float]
+    words: frozenset[str]
+
+
+_HOURS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1, "day": 24, "week": 168, "month": 730, "year": 8760}
+AROUND_WORDS = 5  # how far either side of a figure its subject is looked for
+
+
+def _measure(q: Quantity) -> tuple[str, float]:
+    """What a count measures, durations in hours: "24 hours" and "a day" are one measure."""
+    if q.unit in _HOURS:
+        return "duration", round(q.value * _HOURS[q.unit], 4)
+    return q.unit or "", q.value
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    return _measure(a)[0] == _measure(b)[0]
+
+
+def _around(text: str, q: Quantity) -> frozenset[str]:
+    """The content words within a few words of a figure, the figure's own unit aside."""
+    before = text[: q.start].split()[-AROUND_WORDS:]
+    after = text[q.end :].split()[:AROUND_WORDS]
+    return frozenset(terms(" ".join((*before, *after))) - {q.unit or ""} - _UNIT_WORDS)
+
+
+_UNIT_WORDS = frozenset(terms(" ".join(_HOURS)) | {"business", "working", "calendar", "hour", "minute"})

@@ -166,7 +166,7 @@ RULES: tuple[Rule, ...] = (
     _rule("next_steps", r"\b(?:next steps?|here'?s what (?:happens|will happen|I'll do|we'll do)|from here|"
           r"what happens next|the plan is|once (?:that|this|it|you)[^.?!]{0,60}(?:I|we|you)(?:'ll| will))", 0.8,
           "lays out what happens next"),
-    _rule("next_steps", r"\byou(?:'ll| will| should) (?:receive|get|see|hear)\b", 0.6, "tells the customer what to expect"),
+    _rule("next_steps", r"\byou(?:'ll| will| should) (?:receive|get|see|hear|have (?:it|a|an|the|both|all|my|our|your))\b", 0.6, "tells the customer what to expect"),
     _rule("next_steps", r"^(?:please )?(?:click|open|go to|tap|look at|select|type|start|let'?s (?:find|run|"
           r"move|start|do|go|check)|step one|first,? (?:click|open|go))\b|\btell me (?:when|what) you (?:see|get)|"
           r"\bsend me (?:a line|a message|the)", 0.6, "walks the customer through the next step"),

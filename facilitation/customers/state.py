@@ -181,7 +181,9 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
 
     conveyed = (*state.conveyed, *new_facts)
     revealed, met = list(state.revealed), list(state.met)
-    newly_met = _met_now(scene, state, agent_text, set(conveyed), set(facts.conveyed), shown, heard, angered)
+    # a need answered with a wrong fact is not met
+    newly_met = () if wrong else _met_now(scene, state, agent_text, set(conveyed), set(facts.conveyed), shown,
+                                           heard, angered)
     met += [o for o in newly_met if o not in met]
     earned = next(
         (
@@ -205,7 +207,8 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
     explored = "open_question" in shown and len(state.asked) < 2 and not repeated
     progress = bool(new_facts or newly_met or newly_heard or forward_now or explored) and not wrong
 
-    warmth = 1.0 if heard else 0.5  # correct but cold earns trust at half the rate
+    # correct but cold earns trust at half the rate, from a customer who needs to be heard first
+    warmth = 1.0 if heard or not persona.needs_acknowledgment else 0.5
     depth = 1.5 if persona.values_depth else 1.0
     fact_mood = FACT_STEP * depth * min(len(new_facts), 2) * (0.3 if unheard else 1.0)
     mood = (
