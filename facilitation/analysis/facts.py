@@ -271,7 +271,8 @@ class FactBook:
             elif not self._known(q) and (about := self._said_of(sentence, q)) is not None:
                 if about.measure == _measure(q):
                     continue  # "a day" for the card's "24 hours"
-                yield Contradiction(q.text, (offset + q.start, offset + q.end), about.fact, about.quantity.text)
+                yield Contradiction(q.text, (offset + q.start, offset + q.end), about.fact,
+                                    about.quantity.text)
                 continue
             elif self._known(q):
                 if not self._misplaced(q, words):
