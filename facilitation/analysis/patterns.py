@@ -167,7 +167,7 @@ RULES: tuple[Rule, ...] = (
           r"what happens next|the plan is|once (?:that|this|it|you)[^.?!]{0,60}(?:I|we|you)(?:'ll| will))", 0.8,
           "lays out what happens next"),
     _rule("next_steps", r"\byou(?:'ll| will| should) (?:receive|get|see|hear|have (?:it|a|an|the|both|all|my|our|your))\b", 0.6, "tells the customer what to expect"),
-    _rule("next_steps", r"^(?:please )?(?:click|open|go to|tap|look at|select|type|start|let'?s (?:find|run|"
+    _rule("next_steps", r"(?:^|[.!?:]\s+)(?:please )?(?:click|open|go to|tap|look at|select|type|start|let'?s (?:find|run|"
           r"move|start|do|go|check)|step one|first,? (?:click|open|go))\b|\btell me (?:when|what) you (?:see|get)|"
           r"\bsend me (?:a line|a message|the)", 0.6, "walks the customer through the next step"),
     _rule("next_steps", r"\b(?:I'?ve|I have|we'?ve|we have) (?:just )?(?:marked|logged|merged|assigned|refunded|"
@@ -232,7 +232,11 @@ RULES: tuple[Rule, ...] = (
           r"(?:I|we) can do\b|\bthat'?s just how it (?:is|works)\b|\bnot (?:my|our) problem\b", 0.9,
           "gets defensive"),
     # overpromising
-    _rule("overpromise", r"\b(?:I|we) (?:can )?(?:guarantee|promise)\b|\bguaranteed\b|\b100 ?%|"
+    # "it's guaranteed", "guaranteed by Friday"; not "the guaranteed date was missed"
+    _rule("overpromise", r"\b(?:I|we) (?:can )?(?:guarantee|promise)\b|\b(?:is|are|be|it'?s|that'?s) guaranteed\b|"
+          r",\s*guaranteed\b|"
+          r"\bguaranteed (?:to|by|within|for|in|on|today|tonight|tomorrow)\b(?![^.?!]*\b(?:missed|broke|failed|"
+          r"passed|expired|lapsed)\b)|\b100 ?%|"
           r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%) |\b(?:definitely|certainly|absolutely) "
           r"(?:be |get )?(?:fixed|resolved|sorted|refunded|done|there|back|working)\b|\b(?:won'?t|will not|"
           r"never) happen again\b|\bno matter what\b", 0.85, "promises what cannot be guaranteed"),
