@@ -31,6 +31,7 @@ from sqlalchemy import Connection, func, select
 
 from .clock import utc
 from .privacy import FORGOTTEN, redact
+from .records import lineage
 from .scenebase import InvalidInput
 from .scoring import PASS_MARK
 from .store.queries import PHASE_MOVES
@@ -183,18 +184,11 @@ def _live(rows: list[Any]) -> list[Any]:
 
 def _transcript(branch_rows: list[Any], message_rows: list[Any], branch_id: str) -> list[Any]:
     """The branch's conversation: inherited lines up to each fork, then its own."""
-    known = {b.id: b for b in branch_rows}
     by_branch: dict[str, list[Any]] = {}
     for m in message_rows:
         by_branch.setdefault(m.branch_id, []).append(m)
-    lineage: list[tuple[str, int | None]] = []
-    limit: int | None = None
-    current: str | None = branch_id
-    while current is not None and current in known:
-        lineage.append((current, limit))
-        limit, current = known[current].fork_index, known[current].parent_id
     out: list[Any] = []
-    for bid, stop in reversed(lineage):
+    for bid, stop in lineage({b.id: (b.parent_id, b.fork_index) for b in branch_rows}, branch_id):
         out += [m for m in by_branch.get(bid, []) if stop is None or m.idx < stop]
     return out
 

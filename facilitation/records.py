@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -86,6 +87,24 @@ class Branch(Record):
     fork_index: int
     reason: str
     created_at: datetime
+
+
+def lineage(forks: Mapping[str, tuple[str | None, int]], branch_id: str) -> list[tuple[str, int | None]]:
+    """The branches whose lines ``branch_id`` shows, oldest first, each with the first index it
+    does NOT lend (None: all its lines). ``forks`` maps a branch to (parent, fork index).
+
+    An ancestor lends only up to the earliest fork below it: a rewind to line 4 inside a retry
+    of line 6 shows lines 0 to 3 and the new line, never the first attempt's lines 4 and 5.
+    """
+    out: list[tuple[str, int | None]] = []
+    limit: int | None = None
+    current: str | None = branch_id
+    while current is not None and current in forks:
+        out.append((current, limit))
+        parent, fork = forks[current]
+        limit = fork if limit is None else min(limit, fork)
+        current = parent
+    return out[::-1]
 
 
 @dataclass(frozen=True)

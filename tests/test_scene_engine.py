@@ -163,6 +163,73 @@ def test_rewind_of_a_rewind_inherits_both(wb: Workbench, scene: str) -> None:
     assert a1b.index == 1
 
 
+def test_a_rewind_inside_a_retry_gives_the_lines_before_it_and_the_new_line(wb: Workbench, scene: str) -> None:
+    """Agent lines 2, 4 and 6; retry 6 twice; then, in the retry, rewind to line 4: the new
+    attempt is lines 0 to 3 plus the new line, in the store, the debrief and the export."""
+    from facilitation import export
+    from facilitation.reporting.debrief import scene_debrief
+
+    _to_act(wb, scene)
+    lines = {}
+    for i in range(7):
+        speaker = "agent" if i % 2 == 0 else "customer"
+        lines[i] = wb.post_message(scene, speaker, f"{speaker} line {i}")
+    wb.rewind(scene, lines[6].id)
+    wb.post_message(scene, "agent", "agent line 6, second try")
+    retry = wb.transcript(scene)[-1]
+    wb.rewind(scene, retry.id)
+    wb.post_message(scene, "agent", "agent line 6, third try")
+    line4 = next(m for m in wb.transcript(scene) if m.text == "agent line 4")
+    wb.rewind(scene, line4.id)
+    new = wb.post_message(scene, "agent", "agent line 4, new")
+
+    now = wb.transcript(scene)
+    assert [m.text for m in now] == ["agent line 0", "customer line 1", "agent line 2", "customer line 3",
+                                     "agent line 4, new"]
+    assert [m.index for m in now] == [0, 1, 2, 3, 4] and new.index == 4
+    wb.skip(scene)  # into rewind
+    wb.skip(scene)  # into debrief: scored
+    wb.score(scene)
+    attempt = next(a for a in export.attempts(wb) if a.scene_id == scene)
+    assert [text for _, text in attempt.transcript] == [m.text for m in now]
+    shown = scene_debrief(wb.db, scene, wb.library)
+    assert list(shown.transcript["message"]) == [m.text for m in now]
+    assert list(shown.transcript["#"]) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_branch_is_its_parents_prefix_plus_its_own_lines_after_any_rewinds(
+        wb: Workbench, scene: str, seed: int) -> None:
+    """Random acts with rewinds from any attempt to any agent line, at any depth, and restarts."""
+    import random
+
+    rng = random.Random(seed)
+    _to_act(wb, scene)
+    for step in range(40):
+        current = wb.transcript(scene)
+        agent_lines = [m for m in current if m.speaker == "agent"]
+        move = rng.random()
+        if agent_lines and move < 0.25:
+            chosen = rng.choice(agent_lines)
+            wb.rewind(scene, chosen.id)
+            assert wb.transcript(scene) == current[:current.index(chosen)]
+        elif move < 0.28:
+            wb.restart_act(scene)
+            assert wb.transcript(scene) == []
+        else:
+            speaker = rng.choice(["agent", "customer"])
+            posted = wb.post_message(scene, speaker, f"{speaker} {step}")
+            assert wb.transcript(scene) == [*current, posted]
+    known = {b.id: b for b in wb.branches(scene)}
+    for branch in known.values():
+        shown = wb.transcript(scene, branch=branch.id)
+        assert [m.index for m in shown] == list(range(len(shown))), branch
+        assert all(m.branch == branch.id for m in shown[branch.fork_index:])
+        if branch.parent is not None:
+            parent = wb.transcript(scene, branch=branch.parent)
+            assert shown[:branch.fork_index] == parent[:branch.fork_index]
+
+
 def test_restarting_the_act_keeps_the_abandoned_attempt(wb: Workbench, clock: FakeClock, scene: str) -> None:
     _to_act(wb, scene)
     wb.post_message(scene, "customer", "Hello?")

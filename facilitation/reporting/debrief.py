@@ -27,7 +27,7 @@ from ..errors import NotFound, WorkbenchError
 from ..library import Library, library_dir, yaml_files
 from ..personas import load_personas
 from ..privacy import redact
-from ..records import Branch, Message
+from ..records import Branch, Message, lineage
 from ..rubrics import Rubric
 from ..store import Database
 from ..store import queries as q
@@ -221,15 +221,7 @@ def _names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
 
 
 def _lineage(branch_map: Mapping[str, Branch], branch_id: str) -> list[tuple[str, int | None]]:
-    """(branch, first index it does NOT lend to its child), oldest first."""
-    out: list[tuple[str, int | None]] = []
-    limit: int | None = None
-    current: str | None = branch_id
-    while current is not None and current in branch_map:
-        out.append((current, limit))
-        limit = branch_map[current].fork_index
-        current = branch_map[current].parent
-    return out[::-1]
+    return lineage({b.id: (b.parent, b.fork_index) for b in branch_map.values()}, branch_id)
 
 
 def _transcript(branch_map: Mapping[str, Branch], lines: Sequence[Message], branch_id: str) -> list[Message]:

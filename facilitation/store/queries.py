@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, select
 
 from ..clock import utc
-from ..records import Branch, DebriefEntry, Event, Message, Note
+from ..records import Branch, DebriefEntry, Event, Message, Note, lineage
 from ..vocabulary import PHASES
 from .schema import branches, debrief, events, messages, notes
 
@@ -64,15 +64,9 @@ def next_index(conn: Connection, branch_id: str) -> int:
 def transcript(conn: Connection, scene_id: str, branch_id: str) -> list[Message]:
     """The conversation as the given branch sees it: inherited lines, then its own."""
     known = all_branches(conn, scene_id)
-    lineage: list[tuple[str, int | None]] = []  # (branch, first index it does NOT take)
-    limit: int | None = None
-    current: str | None = branch_id
-    while current is not None:
-        lineage.append((current, limit))
-        limit = known[current].fork_index
-        current = known[current].parent
+    forks = {b.id: (b.parent, b.fork_index) for b in known.values()}
     out: list[Message] = []
-    for bid, stop in reversed(lineage):
+    for bid, stop in lineage(forks, branch_id):
         query = select(messages).where(messages.c.branch_id == bid)
         if stop is not None:
             query = query.where(messages.c.idx < stop)
