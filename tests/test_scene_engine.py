@@ -163,7 +163,8 @@ def test_rewind_of_a_rewind_inherits_both(wb: Workbench, scene: str) -> None:
     assert a1b.index == 1
 
 
-def test_a_rewind_inside_a_retry_gives_the_lines_before_it_and_the_new_line(wb: Workbench, scene: str) -> None:
+def test_a_rewind_inside_a_retry_gives_the_lines_before_it_and_the_new_line(
+        wb: Workbench, scene: str) -> None:
     """Agent lines 2, 4 and 6; retry 6 twice; then, in the retry, rewind to line 4: the new
     attempt is lines 0 to 3 plus the new line, in the store, the debrief and the export."""
     from facilitation import export
