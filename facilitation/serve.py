@@ -19,13 +19,15 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import socket
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .library import library_dir, shipped_dir
 
@@ -33,6 +35,7 @@ NOTEBOOKS = ("facilitator", "observer", "customer", "projector", "library")
 DEFAULT_PORT = 8866
 CULL_IDLE_SECONDS = 120  # a closed page's kernel goes this long after its last activity
 CULL_INTERVAL_SECONDS = 30
+SHUTDOWN_SECONDS = 20  # how long Voilà may take to shut its kernels down before it is killed
 
 
 def notebooks_dir() -> Path:
@@ -168,10 +171,29 @@ def wait_for_port(port: int, timeout: float = 60.0) -> bool:
 
 
 def run(options: ServeOptions, *, demo: bool = False, session: str | None = None) -> int:
-    """Start Voilà, print where each person goes, and serve until Ctrl-C."""
+    """Start Voilà, print where each person goes, and serve until Ctrl-C or SIGTERM."""
     code = demo_session(options.db) if demo else session
-    with served_folder() as root:
+    with stop_on_signals(), served_folder() as root:
         return _serve(options, root, code, demo)
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGINT arrived: shut down as Ctrl-C does."""
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM (a service manager, ``kill``) and SIGINT into ``Stopped``, so the server
+    and its kernels are shut down and the served folder removed, whichever way it is stopped."""
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> int:
@@ -181,7 +203,6 @@ def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> i
     try:
         if not wait_for_port(options.port):
             print(f"roleplay: error: Voilà did not start on port {options.port}", file=sys.stderr)
-            process.terminate()
             return 1
         print(f"\nRoleplay Workbench is serving on {options.ip}:{options.port} (Ctrl-C stops it).")
         if demo:
@@ -194,9 +215,35 @@ def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> i
         if options.lan:
             print("Give observers their link only: the facilitator, library and report links carry your key.")
         return process.wait()
-    except KeyboardInterrupt:
+    except (Stopped, KeyboardInterrupt):
+        print("\nStopping: shutting the pages' kernels down.", flush=True)
         return 0
     finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=20)
+        shut_down(process)
+
+
+def shut_down(process: Any, grace: float = SHUTDOWN_SECONDS) -> None:
+    """Stop Voilà as its own SIGTERM handler expects (it shuts its kernels down), then end any
+    kernel it left behind: kernels run in sessions of their own, so a signal to Voilà's group
+    would not reach them."""
+    import psutil
+
+    try:
+        children = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except Exception:  # subprocess.TimeoutExpired: it would not stop
+            process.kill()
+            process.wait()
+    alive = [c for c in children if c.is_running()]
+    for child in alive:
+        with suppress(psutil.NoSuchProcess):
+            child.terminate()
+    _, stuck = psutil.wait_procs(alive, timeout=5)
+    for child in stuck:
+        with suppress(psutil.NoSuchProcess):
+            child.kill()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from facilitation.serve import ServeOptions, page_urls, voila_command, voila_environment
+from facilitation.serve import ServeOptions, page_urls, voila_command, voila_environment, wait_for_port
 
-from .browser import start_server
+from .browser import free_port, start_server
 
 
 def test_by_default_the_pages_listen_on_loopback_preheated_and_culled() -> None:
@@ -40,3 +45,37 @@ def test_a_lan_server_refuses_a_page_without_the_token(tmp_path: Path) -> None:
             assert "/login" in refused.geturl()
         with urllib.request.urlopen(f"{url}&token=right-token", timeout=60) as page:
             assert page.status == 200 and "/voila/render/observer.ipynb" in page.geturl()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_serve_by_a_signal_ends_voila_and_its_kernels_and_removes_the_served_folder(
+        tmp_path: Path, stop: signal.Signals) -> None:
+    """A service manager's SIGTERM (or `kill -INT`) stops the room's server as Ctrl-C does:
+    exit 0, no Voilà or kernel process left running, no served folder left in the temp dir."""
+    pytest.importorskip("voila")
+    psutil = pytest.importorskip("psutil")
+    port, temp = free_port(), tmp_path / "tmp"
+    temp.mkdir()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "facilitation.cli", "serve", "--port", str(port), "--pool-size", "1",
+         "--db", f"sqlite:///{tmp_path / 'serve.db'}"],
+        env={**os.environ, "TMPDIR": str(temp)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    try:
+        assert wait_for_port(port, timeout=90), "Voilà did not start"
+        assert list(temp.glob("roleplay-pages-*")), "the served folder is made in the temp dir"
+        deadline, kernels = time.monotonic() + 90, []
+        while time.monotonic() < deadline and not kernels:  # the preheated kernels start
+            kernels = [p for p in psutil.Process(serve.pid).children(recursive=True)
+                       if "ipykernel" in " ".join(p.cmdline())]
+            time.sleep(0.5)
+        assert kernels, "no preheated kernel started"
+        family = psutil.Process(serve.pid).children(recursive=True)
+        serve.send_signal(stop)
+        assert serve.wait(timeout=60) == 0, serve.stdout.read().decode() if serve.stdout else ""
+        _, alive = psutil.wait_procs(family, timeout=10)
+        assert not alive, f"left running: {[p.cmdline() for p in alive]}"
+        assert not list(temp.glob("roleplay-pages-*")), "the served folder was left behind"
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
