@@ -21,13 +21,13 @@ import secrets
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .library import library_dir, shipped_dir
 
@@ -197,8 +197,6 @@ def stop_on_signals() -> Iterator[None]:
 
 
 def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> int:
-    import subprocess
-
     process = subprocess.Popen(voila_command(options, root), env=voila_environment(options))
     try:
         if not wait_for_port(options.port):
@@ -222,7 +220,7 @@ def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> i
         shut_down(process)
 
 
-def shut_down(process: Any, grace: float = SHUTDOWN_SECONDS) -> None:
+def shut_down(process: subprocess.Popen[bytes], grace: float = SHUTDOWN_SECONDS) -> None:
     """Stop Voilà as its own SIGTERM handler expects (it shuts its kernels down), then end any
     kernel it left behind: kernels run in sessions of their own, so a signal to Voilà's group
     would not reach them."""
@@ -236,7 +234,7 @@ def shut_down(process: Any, grace: float = SHUTDOWN_SECONDS) -> None:
         process.terminate()
         try:
             process.wait(timeout=grace)
-        except Exception:  # subprocess.TimeoutExpired: it would not stop
+        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
     alive = [c for c in children if c.is_running()]

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from facilitation.serve import ServeOptions, served_folder, voila_command, voila_environment, wait_for_port
+from facilitation.serve import (
+    ServeOptions,
+    served_folder,
+    shut_down,
+    voila_command,
+    voila_environment,
+    wait_for_port,
+)
 
 CHROMIUM = Path(os.environ.get("ROLEPLAY_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -60,11 +67,7 @@ def start_server(db: str, log: Path, **options: object) -> Iterator[Server]:
                 raise RuntimeError(f"Voilà did not start; see {log}")
             yield Server(settings, db, process)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            shut_down(process)
 
 
 def chromium_path() -> str:

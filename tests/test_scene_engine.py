@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
 
+from facilitation import export
 from facilitation.clock import FakeClock
 from facilitation.errors import NotFound
 from facilitation.phases import PhaseConflict
+from facilitation.reporting.debrief import scene_debrief
 from facilitation.workbench import MAX_TEXT, InvalidInput, Workbench
 
 CARD = "frustrated-billing-customer"
@@ -167,9 +170,6 @@ def test_a_rewind_inside_a_retry_gives_the_lines_before_it_and_the_new_line(
         wb: Workbench, scene: str) -> None:
     """Agent lines 2, 4 and 6; retry 6 twice; then, in the retry, rewind to line 4: the new
     attempt is lines 0 to 3 plus the new line, in the store, the debrief and the export."""
-    from facilitation import export
-    from facilitation.reporting.debrief import scene_debrief
-
     _to_act(wb, scene)
     lines = {}
     for i in range(7):
@@ -202,8 +202,6 @@ def test_a_rewind_inside_a_retry_gives_the_lines_before_it_and_the_new_line(
 def test_every_branch_is_its_parents_prefix_plus_its_own_lines_after_any_rewinds(
         wb: Workbench, scene: str, seed: int) -> None:
     """Random acts with rewinds from any attempt to any agent line, at any depth, and restarts."""
-    import random
-
     rng = random.Random(seed)
     _to_act(wb, scene)
     for step in range(40):

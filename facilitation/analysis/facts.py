@@ -26,7 +26,7 @@ from itertools import combinations
 from typing import Any
 
 from ..variables import fill
-from .quantities import Quantity, close, quantities, same_unit
+from .quantities import HOURS_PER_UNIT, Quantity, close, quantities, same_unit
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 WORD = re.compile(r"[a-z][a-z'-]+")
@@ -158,7 +158,6 @@ class _Fact:
     terms: frozenset[str]
     keyed: bool = False  # the fact *is* its number: conveyed by saying it
 
-
     @property
     def tokens(self) -> frozenset[str]:
         """Its numbers (canonical keys) and names."""
@@ -191,7 +190,7 @@ class FactBook:
         self.units = {q.unit for f in self.facts for q in f.quantities if q.kind == "count" and q.unit}
         # each counted figure of the facts with the words around it, to tell what a figure is about
         self.mentions = tuple(
-            _Mention(f.id, q, _measure(q), _around(f.statement, q))
+            _Mention(f.id, q, _around(f.statement, q))
             for f in self.facts for q in quantities(f.statement) if q.kind == "count" and q.unit
         )
         self.kinds = {q.kind for f in self.facts for q in f.quantities}
@@ -269,7 +268,7 @@ class FactBook:
                 if q.value in self.known_dates or "date" not in self.kinds:
                     continue
             elif not self._known(q) and (about := self._said_of(sentence, q)) is not None:
-                if about.measure == _measure(q):
+                if about.quantity.measure == q.measure:
                     continue  # "a day" for the card's "24 hours"
                 yield Contradiction(q.text, (offset + q.start, offset + q.end), about.fact,
                                     about.quantity.text)
@@ -297,8 +296,8 @@ class FactBook:
         if q.unit is None or q.small:
             return None
         near = _around(sentence, q) - self.symptoms  # the customer's own words name no card figure
-        scored = [(len(near & m.words), m) for m in self.mentions if _comparable(m.quantity, q)]
-        right = [m for n, m in scored if n and m.measure == _measure(q)]
+        scored = [(len(near & m.words), m) for m in self.mentions if m.quantity.measure[0] == q.measure[0]]
+        right = [m for n, m in scored if n and m.quantity.measure == q.measure]
         if right:
             return right[0]
         best = max((n for n, _ in scored), default=0)
@@ -453,25 +452,15 @@ def _is_number_like(value: str) -> bool:
 
 @dataclass(frozen=True)
 class _Mention:
+    """A counted figure of a fact, with the words around it (what the figure is about)."""
+
     fact: str
     quantity: Quantity
-    measure: tuple[str, float]
     words: frozenset[str]
 
 
-_HOURS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1, "day": 24, "week": 168, "month": 730, "year": 8760}
 AROUND_WORDS = 5  # how far either side of a figure its subject is looked for
-
-
-def _measure(q: Quantity) -> tuple[str, float]:
-    """What a count measures, durations in hours: "24 hours" and "a day" are one measure."""
-    if q.unit in _HOURS:
-        return "duration", round(q.value * _HOURS[q.unit], 4)
-    return q.unit or "", q.value
-
-
-def _comparable(a: Quantity, b: Quantity) -> bool:
-    return _measure(a)[0] == _measure(b)[0]
+_UNIT_WORDS = frozenset(terms(" ".join(HOURS_PER_UNIT)) | {"business", "working", "calendar"})
 
 
 def _around(text: str, q: Quantity) -> frozenset[str]:
@@ -479,6 +468,3 @@ def _around(text: str, q: Quantity) -> frozenset[str]:
     before = text[: q.start].split()[-AROUND_WORDS:]
     after = text[q.end :].split()[:AROUND_WORDS]
     return frozenset(terms(" ".join((*before, *after))) - {q.unit or ""} - _UNIT_WORDS)
-
-
-_UNIT_WORDS = frozenset(terms(" ".join(_HOURS)) | {"business", "working", "calendar", "hour", "minute"})

@@ -118,7 +118,9 @@ UNIT_GROUPS = {
     "email": "email",
     "worker": "worker",
 }
-TIME_UNITS = frozenset({"minute", "hour", "second", "day", "week"})
+# Durations in hours, so "24 hours" and "a day" are one measure.
+HOURS_PER_UNIT = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1, "day": 24, "week": 168, "month": 730,
+                  "year": 8760}
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,13 @@ class Quantity:
         if self.kind == "date":
             return f"date:{int(self.value) // 100:02d}-{int(self.value) % 100:02d}"
         return f"n:{_plain(self.value)}"
+
+    @property
+    def measure(self) -> tuple[str, float]:
+        """What a count measures and how much: durations in hours, other counts by their unit."""
+        if self.unit in HOURS_PER_UNIT:
+            return "duration", round(self.value * HOURS_PER_UNIT[self.unit], 4)
+        return self.unit or "", self.value
 
     @property
     def small(self) -> bool:
