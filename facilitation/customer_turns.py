@@ -8,11 +8,14 @@ left, and the mood trajectory survives for the debrief and reports.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from sqlalchemy import select
 
-from .customers import CustomerEngine, CustomerState, SceneContext, customer_engine
+from .customers import CustomerEngine, CustomerState, SceneContext, customer_engine, engine_names
+from .customers.llm import offline_engine
+from .errors import WorkbenchError
 from .records import Message, SceneState
 from .scenebase import InvalidInput, SceneBase
 from .store import queries as q
@@ -30,6 +33,20 @@ class CustomerTurns(SceneBase):
         if name not in self._engines:
             self._engines[name] = customer_engine(name)
         return self._engines[name]
+
+    def ready_engine(self, name: str) -> CustomerEngine:
+        """The customer engine ``name``, refused in the room's words when it cannot play.
+
+        Checked before a scene is stored, so an unconfigured LLM customer never leaves a
+        scene with no opening behind."""
+        if name not in engine_names():
+            raise InvalidInput(f"no customer engine {name!r}; have {', '.join(engine_names())}")
+        try:
+            return self._engine(name)
+        except WorkbenchError as error:
+            raise InvalidInput(f"No scene was started: {error}. "
+                               f"Pick the embedded (offline) customer, or set it up and try again."
+                               ) from None
 
     def scene_context(self, scene_id: str) -> SceneContext:
         return self._context(self.scene_state(scene_id))
@@ -70,7 +87,7 @@ class CustomerTurns(SceneBase):
         if info.engine == "human":
             raise InvalidInput("a person plays this customer: their messages come from the customer view")
         scene = self._context(info)
-        engine = self._engine(info.engine)
+        engine, notice = self._playing_engine(info.engine)
         transcript = self.transcript(scene_id)
         state = self.customer_state(scene_id, transcript)
         if state is not None and state.ended:
@@ -80,9 +97,18 @@ class CustomerTurns(SceneBase):
         opening = state is None or not transcript
         turn = engine.open(scene) if opening else engine.respond(scene, state, transcript)
         yield from turn
+        settled = turn.state if notice is None else replace(turn.state, notice=notice)
         message = self.post_message(scene_id, "customer", turn.text, author=f"engine:{engine.name}")
         self._write(scene_id, lambda conn, _row, version: self._record_event(
-            conn, scene_id, version, "customer", {"message_id": message.id, "state": turn.state.to_dict()}))
+            conn, scene_id, version, "customer", {"message_id": message.id, "state": settled.to_dict()}))
+
+    def _playing_engine(self, name: str) -> tuple[CustomerEngine, str | None]:
+        """The scene's engine, or — when it can no longer be set up here (a stored LLM scene
+        opened where no model is configured) — the offline customer and the room's notice."""
+        try:
+            return self._engine(name), None
+        except WorkbenchError as error:
+            return offline_engine(), f"The {name} customer cannot play here ({error}); the offline one plays."
 
     def _apply_nudges(self, scene_id: str, engine: CustomerEngine, state: CustomerState) -> CustomerState:
         """Nudges given since the customer last spoke change how it plays the next turn."""

@@ -124,6 +124,7 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
         """Add the next scene of a session; roles rotate from the previous scene unless given."""
         card = self.library.card(card_id)
         check_one_of(intensity, INTENSITIES, "intensity")
+        self.ready_engine(engine)
         info = self.session(session_id)
         seed = random.randrange(1_000_000) if seed is None else seed
         drawn = card.draw(seed, today=self.clock.now().date())

@@ -19,6 +19,7 @@ from .browser import ARTIFACTS, FLAGS, Server, chromium_path, need_browser, star
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 LINE = f"{HOSTILE} I'm so sorry, that sounds really frustrating."
+OPENAI_SETTINGS = ("ROLEPLAY_OPENAI_MODEL", "ROLEPLAY_OPENAI_BASE_URL", "OPENAI_BASE_URL")
 TIMEOUT = 30_000  # ms: a cold kernel on a busy two-core CI machine
 
 
@@ -26,7 +27,11 @@ TIMEOUT = 30_000  # ms: a cold kernel on a busy two-core CI machine
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     need_browser()
     folder = tmp_path_factory.mktemp("browser")
-    yield from start_server(f"sqlite:///{folder / 'room.db'}", folder / "voila.log", pool_size=1)
+    with pytest.MonkeyPatch.context() as env:  # the room's server has no LLM model configured
+        for name in OPENAI_SETTINGS:
+            env.delenv(name, raising=False)
+        env.setenv("ROLEPLAY_OPENAI_CONFIG", str(folder / "absent.toml"))
+        yield from start_server(f"sqlite:///{folder / 'room.db'}", folder / "voila.log", pool_size=1)
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +138,24 @@ def test_the_countdown_shows_the_servers_time_on_a_laptop_whose_clock_is_off(
     shown = int(clock.get_attribute("data-remaining") or "-999")
     assert left is not None and 0 < shown <= left
     assert abs(int(clock.get_attribute("data-offset-ms") or "0") + 600000) < 5000
+
+
+def test_an_unconfigured_llm_customer_is_refused_in_view_on_a_laptop(browser: Any, server: Server,
+                                                                      session: str) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(server.url("facilitator", session=session))
+    page.locator(".rp-start").wait_for(timeout=TIMEOUT)
+    engine = page.locator("select", has=page.locator("option", has_text="LLM"))
+    engine.select_option(label="LLM (OpenAI-compatible)")
+    page.locator(".rp-new-scene").click()
+    alert = page.locator(".rp-status[role=alert]", has_text="No scene was started")
+    alert.wait_for(timeout=TIMEOUT)
+    assert "ROLEPLAY_OPENAI_MODEL" in alert.inner_text()
+    box = alert.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768  # seen without scrolling
+    wb = Workbench.open(server.db)
+    assert [s.engine for s in wb.scenes(wb.session(session).id)] == ["embedded"]  # no dead scene
+    wb.close()
+    _shot(page, "facilitator-llm-not-set-up")
+    context.close()

@@ -27,6 +27,7 @@ from facilitation.customers.llmconfig import OpenAISettings
 from facilitation.customers.state import judge, starting_state
 from facilitation.errors import WorkbenchError
 from facilitation.records import Message
+from facilitation.workbench import Workbench
 from tests.openai_server import Answer, FakeOpenAI, closed_port_url
 
 CARD = "frustrated-billing-customer"
@@ -345,6 +346,37 @@ def test_missing_model_names_the_setting() -> None:
     with pytest.raises(WorkbenchError, match="ROLEPLAY_OPENAI_MODEL") as raised:
         customer_engine("openai")
     assert "model" in str(raised.value)
+
+
+def test_an_unconfigured_llm_customer_starts_no_scene_and_says_how_to_set_it_up(
+        tmp_path: Path, library: Library) -> None:
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'room.db'}", library=library)
+    info = wb.create_session("Practice", "fran", ["ana", "ben"])
+    with pytest.raises(WorkbenchError, match="No scene was started") as raised:
+        wb.create_scene(info.id, CARD, engine="openai")
+    assert "ROLEPLAY_OPENAI_MODEL" in str(raised.value) and "embedded" in str(raised.value)
+    assert wb.scenes(info.id) == []  # nothing half-made lands in dashboards or exports
+    assert wb.create_scene(info.id, CARD).engine == "embedded"  # and the room carries on
+    wb.close()
+
+
+def test_a_stored_llm_scene_opened_where_no_model_is_set_gets_the_offline_customer(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, library: Library) -> None:
+    url = f"sqlite:///{tmp_path / 'room.db'}"
+    monkeypatch.setenv("ROLEPLAY_OPENAI_MODEL", "room-model")
+    wb = Workbench.open(url, library=library)
+    info = wb.create_session("Practice", "fran", ["ana", "ben"])
+    scene = wb.create_scene(info.id, CARD, engine="openai", seed=3)
+    wb.close()
+    monkeypatch.delenv("ROLEPLAY_OPENAI_MODEL")  # the next kernel has no model configured
+    wb = Workbench.open(url, library=library)
+    wb.start(scene.id)
+    wb.skip(scene.id)
+    opening = "".join(wb.customer_turn(scene.id))
+    assert opening and [m.text for m in wb.transcript(scene.id)] == [opening]
+    notice = wb.customer_state(scene.id).notice
+    assert notice and "offline" in notice and "ROLEPLAY_OPENAI_MODEL" in notice
+    wb.close()
 
 
 def test_bad_config_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -104,6 +104,17 @@ def test_the_observers_pause_timer_stores_the_pause(room) -> None:
     assert note.kind == "timer" and note.value is not None and note.value >= 0
 
 
+def test_the_card_and_customer_pickers_show_the_loaded_scene(tmp_path, library: Library,
+                                                              clock: FakeClock) -> None:
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'room.db'}", library=library, clock=clock)
+    info = wb.create_session("Practice", "fran", ["ana", "ben"])
+    wb.create_scene(info.id, CARD, engine="scripted")
+    page = FacilitatorApp(wb, info.code)  # a reload, or a second facilitator tab
+    page.poll()
+    assert (page.card.value, page.engine.value) == (CARD, "scripted")
+    wb.close()
+
+
 def test_rewind_retries_from_an_agent_line_and_attempts_stand_side_by_side(room) -> None:
     facilitator, _ = room
     _to_act(facilitator)
@@ -168,6 +179,26 @@ def test_a_refused_action_is_one_line_and_the_page_lives_on(room) -> None:
     facilitator.chat.send.click()
     assert "messages are taken during act" in facilitator.chat.status.value
     assert facilitator.chat.box.value == "Hello?"  # nothing typed is lost
+
+
+def test_an_unconfigured_llm_customer_is_refused_beside_the_new_scene_button(
+        room, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    for name in ("ROLEPLAY_OPENAI_MODEL", "ROLEPLAY_OPENAI_BASE_URL", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ROLEPLAY_OPENAI_CONFIG", str(tmp_path / "absent.toml"))
+    facilitator, _ = room
+    before = facilitator.scene
+    facilitator.engine.value = "openai"
+    facilitator.new_scene.click()
+    facilitator.poll()
+    line = facilitator.setup_status.value
+    assert "No scene was started" in line and "ROLEPLAY_OPENAI_MODEL" in line and 'role="alert"' in line
+    assert facilitator.children.index(facilitator.setup_status) == 2  # right under the controls
+    assert facilitator.scene == before and len(facilitator.wb.scenes(facilitator.info.id)) == 1
+    facilitator.engine.value = "embedded"
+    facilitator.new_scene.click()
+    assert facilitator.setup_status.value == ""
+    assert len(facilitator.wb.scenes(facilitator.info.id)) == 2
 
 
 def test_an_unexpected_failure_shows_no_traceback() -> None:

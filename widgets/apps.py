@@ -72,7 +72,8 @@ class FacilitatorApp(Page):
         self.hints = w.Checkbox(value=True, description="Live hints for the agent")
         self.new_scene = button("New scene", style="primary")
         self.new_scene.add_class("rp-new-scene")
-        self.new_scene.on_click(guarded(self.status)(lambda _: self.create_scene()))
+        self.setup_status = Status()  # beside the controls that start a scene, not below the fold
+        self.new_scene.on_click(guarded(self.setup_status)(lambda _: self.create_scene()))
         self.hints.observe(guarded(self.status)(lambda ch: self._set_hints(ch["new"])), "value")
         self.notes = w.HTML()
         self.header.value += (f"<p>Observers open <code>observer</code> with <code>?session="
@@ -80,14 +81,15 @@ class FacilitatorApp(Page):
         self.chat: ChatView | None = None
         self.bar: PhaseBar | None = None
         self.debrief: DebriefBoard | None = None
-        self.children = [self.header, w.HBox([self.card, self.engine, self.new_scene]), self.hints,
-                         self.panel, self.status]
+        self.children = [self.header, w.HBox([self.card, self.engine, self.new_scene]), self.setup_status,
+                         self.hints, self.panel, self.status]
         scenes = wb.scenes(self.info.id)
         if scenes:
             self.follower.watch(scenes[-1].id)
 
     def create_scene(self) -> SceneState:
         state = self.wb.create_scene(self.info.id, self.card.value, engine=self.engine.value)
+        self.setup_status.clear()
         self.wb.set_hints(state.id, self.hints.value, by=self.by)
         self.follower.watch(state.id)
         return state
@@ -97,6 +99,9 @@ class FacilitatorApp(Page):
         if state is None:
             return
         sid = state.id
+        for picker, value in ((self.card, state.card_id), (self.engine, state.engine)):
+            if value in dict(picker.options).values():  # the pickers show the loaded scene
+                picker.value = value
         actions = (RowAction("↺", "agent", guarded(self.status)(self.rewind), "Retry from this line"),
                    RowAction("⚑", "customer", guarded(self.status)(self.flag), "No real customer says this"))
         self.chat = ChatView(self.wb, sid, speaker="agent", by=self._agent(state), actions=actions)

@@ -23,7 +23,7 @@ from .knowledge import SceneKnowledge
 from .state import OUTCOMES, CustomerState, starting_state
 
 __all__ = ["ENGINES", "OUTCOMES", "CustomerEngine", "CustomerState", "CustomerTurn", "SceneContext",
-           "customer_engine", "starting_state"]
+           "customer_engine", "engine_names", "starting_state"]
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,14 @@ def _registry() -> dict[str, Callable[..., CustomerEngine]]:
 ENGINES: dict[str, Callable[..., CustomerEngine]] = {}
 
 
-def customer_engine(name: str, **options: Any) -> CustomerEngine:
+def engine_names() -> list[str]:
+    """The names of the customer engines installed here."""
     if not ENGINES:
         ENGINES.update(_registry())
-    try:
-        factory = ENGINES[name]
-    except KeyError:
-        raise WorkbenchError(f"no customer engine {name!r}; have {', '.join(ENGINES)}") from None
-    return factory(**options)
+    return list(ENGINES)
+
+
+def customer_engine(name: str, **options: Any) -> CustomerEngine:
+    if name not in engine_names():
+        raise WorkbenchError(f"no customer engine {name!r}; have {', '.join(ENGINES)}")
+    return ENGINES[name](**options)

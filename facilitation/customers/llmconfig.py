@@ -72,8 +72,8 @@ def resolve_settings(arguments: Mapping[str, Any], environ: Mapping[str, str] | 
               **{k: v for k, v in arguments.items() if v is not None}}
     if not chosen.get("model"):
         raise WorkbenchError(
-            f"the OpenAI customer needs a model: pass model=..., set ROLEPLAY_OPENAI_MODEL, "
-            f"or write model = \"...\" in {path}")
+            f"the LLM customer needs a model: set ROLEPLAY_OPENAI_MODEL before starting, "
+            f"write model = \"...\" in {path}, or pass model=... in Python")
     return OpenAISettings(**chosen)
 
 
