@@ -79,3 +79,14 @@ def test_a_report_page_on_a_shared_network_needs_the_facilitators_key(
         report_query()
     monkeypatch.setenv("QUERY_STRING", "team=Billing&key=secret&token=t")
     assert report_query() == {"team": "Billing"}
+
+
+
+def test_money_in_a_live_report_shows_as_typed_not_as_maths(page: Any, server: Server, demo_db: str) -> None:
+    scene, line = _first(demo_db, "SELECT m.scene_id, m.text FROM messages m "
+                                  "JOIN scores s ON s.scene_id = m.scene_id WHERE m.speaker = 'agent' "
+                                  "AND m.text LIKE '%$%$%' ORDER BY m.id LIMIT 1")
+    _open(page, server, "session_debrief", scene=scene)
+    page.wait_for_timeout(1500)  # MathJax typesets after the outputs are drawn
+    assert page.locator("mjx-container, .MathJax").count() == 0
+    assert line in page.inner_text("body")  # "$203.23 … the $450 difference", exactly as typed

@@ -37,6 +37,17 @@ def test_a_report_is_one_offline_html_file_with_code_hidden_and_plotly_once(demo
     assert (tmp_path / "team_dashboard.ipynb").exists()
 
 
+def test_every_html_output_of_every_report_is_kept_from_mathjax(demo_db: str, tmp_path: Path) -> None:
+    """JupyterLab, Voilà and nbconvert's HTML typeset "$…$" as LaTeX: money would turn to maths."""
+    for name in ("team_dashboard", "session_debrief"):
+        _report(tmp_path, name, "--db", demo_db)
+        nb = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+        shown = [o["data"]["text/html"] for o in outputs
+                 if "text/html" in o.get("data", {}) and "plotly-graph-div" not in o["data"]["text/html"]]
+        assert shown and all('class="rp-as-typed mathjax_ignore tex2jax_ignore"' in h for h in shown), name
+
+
 def test_parameters_reach_the_notebook_the_way_papermill_injects_them(demo_db: str, tmp_path: Path) -> None:
     _report(tmp_path, "team_dashboard", "--db", demo_db, "-p", "monthly_target", "20")
     nb = nbformat.read(tmp_path / "team_dashboard.ipynb", as_version=4)

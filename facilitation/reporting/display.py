@@ -114,17 +114,22 @@ def table_html(frame: pd.DataFrame, *, caption: str | None = None, formats: Mapp
                                 lambda _m: f'<table class="rp-table">{head}', body, count=1)
 
 
-def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
-    from IPython.display import HTML, display
+def as_typed(markup: str) -> str:
+    """``markup`` in a block the page's MathJax leaves alone: JupyterLab, Voilà and nbconvert's
+    HTML typeset ``$…$`` as LaTeX, which turns "$1,500 instead of $750" into italic maths.
+    (``mathjax_ignore`` is MathJax 3's class, ``tex2jax_ignore`` MathJax 2's.)"""
+    return f'<div class="rp-as-typed mathjax_ignore tex2jax_ignore">{markup}</div>'
 
-    display(HTML(table_html(frame, **kwargs)))
+
+def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
+    show_html(table_html(frame, **kwargs))
 
 
 def show_html(markup: str) -> None:
-    """Markup built by this package (callers escape whatever people typed)."""
+    """Markup built by this package (callers escape whatever people typed), shown as typed."""
     from IPython.display import HTML, display
 
-    display(HTML(markup))
+    display(HTML(as_typed(markup)))
 
 
 def show_refusal(message: str) -> None:
@@ -132,7 +137,7 @@ def show_refusal(message: str) -> None:
     for the reader, never a traceback, and a mark `roleplay report` reads to exit non-zero."""
     from IPython.display import display
 
-    line = f'<p class="rp-refusal" style="color:#b91c1c;font-weight:600">{html.escape(message)}</p>'
+    line = as_typed(f'<p class="rp-refusal" style="color:#b91c1c;font-weight:600">{html.escape(message)}</p>')
     display({"text/html": line, "text/plain": message}, raw=True, metadata={REFUSED: message})
 
 
