@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from .cards import DrawnCard
 from .personas import Persona
 from .rubrics import Rubric
-from .vocabulary import CATEGORY_TITLES
+from .vocabulary import CATEGORY_TITLES, COUNTED_PURPOSE
 
 WIDTH = 88
 
@@ -130,6 +130,10 @@ def scene_text(record: dict) -> str:
         out.append(f"   nudge: [{n['type']}] {n['text']} ({n['phase']})")
     if record.get("score"):
         out += ["", score_text(record["score"])]
+    purpose = scene.get("purpose", COUNTED_PURPOSE)
+    if purpose != COUNTED_PURPOSE:
+        out += ["", f"A {purpose} run: stored, but not counted in progress, reports or exports "
+                    "(roleplay export --include-practice, roleplay progress --include-practice)."]
     return "\n".join(out)
 
 
@@ -205,8 +209,11 @@ def progress_text(report: dict) -> str:
                      "trend": "—" if a["trend"] is None else f"{a['trend']:+g}",
                      "target": str(a["team_target"]), f"certification ({a['threshold']})": status})
     columns = list(rows[0]) if rows else []
-    out = [f"{report['name']} ({report['person']}): {report['scenes_scored']} scored scene(s)", "",
-           table(rows, columns)]
+    head = f"{report['name']} ({report['person']}): {report['scenes_scored']} scored scene(s)"
+    if report.get("practice_not_counted"):
+        head += (f" · {report['practice_not_counted']} practice or demo run(s) not counted"
+                 " (--include-practice counts them)")
+    out = [head, "", table(rows, columns)]
     path = report["path"]
     if path:
         standing = "on track" if path["on_track"] else "behind"

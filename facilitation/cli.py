@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .cardtext import card_text, persona_text, progress_text, rubric_text, scene_text, score_text, table
@@ -177,8 +177,11 @@ def scene_score(args: argparse.Namespace) -> int:
 # -- progress -----------------------------------------------------------------------
 
 def progress(args: argparse.Namespace) -> int:
-    report = _in_store(args.db, lambda wb: wb.progress(args.person, threshold=args.threshold,
-                                                       window=args.window))
+    def read(wb: Workbench) -> Any:
+        return wb.progress(args.person, threshold=args.threshold, window=args.window,
+                           include_practice=args.include_practice)
+
+    report = _in_store(args.db, read)
     return _show(args, report.to_dict(), progress_text)
 
 
@@ -232,7 +235,8 @@ def export(args: argparse.Namespace) -> int:
 
     since, until = day("--since", args.since), day("--until", args.until)
     written = _in_store(args.db, lambda wb: export_store(wb, args.kind, args.out, base=args.base,
-                                                         since=since, until=until))
+                                                         since=since, until=until,
+                                                         include_practice=args.include_practice))
     print(written, file=sys.stderr)
     return 0
 
@@ -445,6 +449,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("person", metavar="PERSON")
     p.add_argument("--threshold", type=int, help="certification threshold (default: the rubric's, 85)")
     p.add_argument("--window", type=int, help="scenes averaged for certification (default: the rubric's, 10)")
+    p.add_argument("--include-practice", action="store_true",
+                   help="count headless `scene run` practice and the demo session too (left out by default)")
     _db(p)
     _fmt(p, ("text", "json"))
     people = groups.add_parser("people", help="trainees and their training paths").add_subparsers(
@@ -491,6 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="IRI",
                    help="xAPI base IRI for ids (default: $ROLEPLAY_XAPI_BASE, else "
                         "https://roleplay-workbench.example/xapi)")
+    p.add_argument("--include-practice", action="store_true",
+                   help="count headless `scene run` practice and the demo session too (left out by default)")
     _db(p)
 
     p = _command(groups, "simulate", simulate,

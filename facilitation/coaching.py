@@ -45,6 +45,7 @@ class PersonProgress(Record):
     certified: list[str]
     path: PathStatus | None
     next_card: Recommendation | None
+    practice_not_counted: int = 0  # scored practice/demo scenes left out
 
 
 class Coaching(SceneBase):
@@ -120,23 +121,27 @@ class Coaching(SceneBase):
             conn.execute(insert(enrolments).values(person_id=person, path_id=path_id,
                                                    started_at=started or _start_of_today(self.clock.now())))
 
-    def competency_points(self, person: str) -> list[CompetencyPoint]:
+    def competency_points(self, person: str, *, include_practice: bool = False) -> list[CompetencyPoint]:
         with self.db.read() as conn:
-            rows = conn.execute(select(competency_scores).where(competency_scores.c.person_id == person)
-                                .order_by(competency_scores.c.scored_at, competency_scores.c.score_id))
+            rows = conn.execute(select(competency_scores).where(
+                competency_scores.c.person_id == person,
+                q.counted(competency_scores.c.scene_id, include_practice))
+                .order_by(competency_scores.c.scored_at, competency_scores.c.score_id))
             return [CompetencyPoint(r.scene_id, r.card_id, r.competency, r.score, utc(r.scored_at))
                     for r in rows]
 
     def progress(self, person: str, *, rubric_id: str = DEFAULT_RUBRIC, threshold: int | None = None,
-                 window: int | None = None) -> PersonProgress:
-        """Areas, certifications, training path and the next card for one person."""
+                 window: int | None = None, include_practice: bool = False) -> PersonProgress:
+        """Areas, certifications, training path and the next card for one person, from their
+        training scenes (``include_practice`` adds headless runs and the demo session)."""
         with self.db.read() as conn:
             who = conn.execute(select(people.c.name).where(people.c.id == person)).first()
             enrolment = conn.execute(select(enrolments).where(enrolments.c.person_id == person)
                                      .order_by(enrolments.c.started_at.desc()).limit(1)).first()
         if who is None:
             raise NotFound(f"no person {person!r} in {self.db.display_url}")
-        points = self.competency_points(person)
+        every = self.competency_points(person, include_practice=True)
+        points = every if include_practice else self.competency_points(person)
         rubric = self.library.rubric(rubric_id)
         areas = area_progress(points, rubric, threshold=threshold, window=window)
         status = None
@@ -148,7 +153,8 @@ class Coaching(SceneBase):
         return PersonProgress(
             person=person, name=who.name, scenes_scored=len({p.scene_id for p in points}), areas=areas,
             certified=[a.competency for a in areas if a.certified], path=status,
-            next_card=recommend_next(points, list(self.library.cards.values()), rubric, week))
+            next_card=recommend_next(points, list(self.library.cards.values()), rubric, week),
+            practice_not_counted=len({p.scene_id for p in every}) - len({p.scene_id for p in points}))
 
     # -- live hints -----------------------------------------------------------------------
 

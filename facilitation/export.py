@@ -34,6 +34,7 @@ from .privacy import FORGOTTEN, redact
 from .records import lineage
 from .scenebase import InvalidInput
 from .scoring import PASS_MARK
+from .store import queries as q
 from .store.queries import PHASE_MOVES
 from .store.schema import branches, events, messages, notes, people, scene_roles, scenes, scores, sessions
 from .vocabulary import COMPETENCIES
@@ -105,12 +106,15 @@ class Attempt:
 
 # -- reading attempts ------------------------------------------------------------------
 
-def attempts(wb: Workbench, since: date | None = None, until: date | None = None) -> Iterator[Attempt]:
-    """Every scene's latest score as an ``Attempt``, oldest scene first; ``since``/``until``
-    (inclusive, UTC days) keep the scenes created in that window."""
+def attempts(wb: Workbench, since: date | None = None, until: date | None = None, *,
+             include_practice: bool = False) -> Iterator[Attempt]:
+    """Every training scene's latest score as an ``Attempt``, oldest scene first;
+    ``since``/``until`` (inclusive, UTC days) keep the scenes created in that window, and
+    ``include_practice`` adds headless runs and the demo session."""
     latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id)
     query = (select(scores.c.id).join(scenes, scenes.c.id == scores.c.scene_id)
-             .where(scores.c.id.in_(latest)).order_by(scenes.c.created_at, scenes.c.id))
+             .where(scores.c.id.in_(latest), q.counted(scores.c.scene_id, include_practice))
+             .order_by(scenes.c.created_at, scenes.c.id))
     if since is not None:
         query = query.where(scenes.c.created_at >= datetime.combine(since, time(), timezone.utc))
     if until is not None:
@@ -356,9 +360,10 @@ def _count(n: int, noun: str) -> str:
 # -- the command ---------------------------------------------------------------------------
 
 def export_store(wb: Workbench, kind: str, out: str | None, *, base: str | None = None,
-                 since: date | None = None, until: date | None = None) -> str:
-    """Write every scored attempt as ``kind`` (csv or xapi) to ``out`` (None: standard
-    output); return one line saying what was written where."""
+                 since: date | None = None, until: date | None = None, include_practice: bool = False) -> str:
+    """Write every scored training attempt (``include_practice``: and the practice and demo
+    runs) as ``kind`` (csv or xapi) to ``out`` (None: standard output); return one line
+    saying what was written where."""
     if kind not in KINDS:
         raise InvalidInput(f"export kind {kind!r} is not one of {', '.join(KINDS)}")
     base = (base or os.environ.get(BASE_VARIABLE) or DEFAULT_BASE).rstrip("/")
@@ -366,7 +371,7 @@ def export_store(wb: Workbench, kind: str, out: str | None, *, base: str | None 
         raise InvalidInput(f"xAPI base {base!r} is not an absolute IRI such as {DEFAULT_BASE}")
     if since and until and since > until:
         raise InvalidInput(f"--since {since} is after --until {until}")
-    found = attempts(wb, since, until)
+    found = attempts(wb, since, until, include_practice=include_practice)
     with _target(out) as stream:
         what = write_csv(wb, stream, found) if kind == "csv" else write_xapi(wb, stream, found, base)
     return f"wrote {what} to {out or 'standard output'}"

@@ -27,8 +27,9 @@ def run_scene(wb: Workbench, card_id: str, agent_lines: Iterable[str], *, seed: 
     """Play brief → act → rewind → debrief with the given agent lines; return the scene id.
 
     The act stops early when the customer ends the scene (resolved, escalated, abandoned).
+    The run is stored as practice: scored, but not counted in progress, reports or exports.
     """
-    session = wb.create_session(f"Headless run: {card_id}", facilitator, [agent])
+    session = wb.create_session(f"Headless run: {card_id}", facilitator, [agent], purpose="practice")
     scene = wb.create_scene(session.id, card_id, seed=seed, engine=engine, roles={agent: "agent"})
     wb.start(scene.id, by=facilitator)
     wb.skip(scene.id, by=facilitator)  # brief → act

@@ -34,6 +34,7 @@ class SessionInfo(Record):
     participants: list[str]
     created_at: datetime
     ended_at: datetime | None = None
+    purpose: str = "training"  # vocabulary.SESSION_PURPOSES
 
 
 @dataclass(frozen=True)

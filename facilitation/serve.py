@@ -142,16 +142,23 @@ def _lan_address() -> str:
 
 
 DEMO_PEOPLE = ("ana", "ben", "cy")
+DEMO_CARD = "frustrated-billing-customer"
 
 
 def demo_session(db: str | None) -> str:
-    """A session ready to run on the embedded customer; its join code."""
+    """The store's demo session, ready to run on the embedded customer; its join code.
+
+    Every start reuses the one demo session (its scenes are the demo's, never counted in
+    progress, reports or exports) and adds a fresh scene only when the last one has ended."""
     from .workbench import Workbench
 
     wb = Workbench.open(db)
     try:
-        info = wb.create_session("Demo session", "facilitator", DEMO_PEOPLE, team="Demo")
-        wb.create_scene(info.id, "frustrated-billing-customer", engine="embedded")
+        info = wb.demo_session() or wb.create_session("Demo session", "facilitator", DEMO_PEOPLE,
+                                                      team="Demo", purpose="demo")
+        scenes = wb.scenes(info.id)
+        if not scenes or scenes[-1].phase == "ended":
+            wb.create_scene(info.id, DEMO_CARD, engine="embedded")
         return info.code
     finally:
         wb.close()

@@ -85,6 +85,11 @@ NEGATIVE_BEHAVIOURS = frozenset({"jargon", "blame", "overpromise", "pleasantries
 
 PHASES = ("brief", "act", "rewind", "debrief")
 
+# What a session is for. Only training counts in progress, reports and exports: a headless
+# `roleplay scene run` is practice, and the session `make demo` serves is the demo's own.
+SESSION_PURPOSES = ("training", "practice", "demo")
+COUNTED_PURPOSE = "training"
+
 CATEGORIES: tuple[str, ...] = get_args(Category)
 DIFFICULTIES: tuple[str, ...] = get_args(Difficulty)
 CHANNELS: tuple[str, ...] = get_args(Channel)

@@ -40,7 +40,7 @@ from .scenebase import (
 from .store import Database
 from .store import queries as q
 from .store.schema import branches, messages, scene_roles, scenes, session_people, sessions
-from .vocabulary import INTENSITIES
+from .vocabulary import COUNTED_PURPOSE, INTENSITIES, SESSION_PURPOSES
 
 __all__ = ["MAX_TEXT", "InvalidInput", "Workbench"]
 
@@ -70,9 +70,11 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
         return person_id
 
     def create_session(self, title: str, facilitator: str, participants: Sequence[str] = (),
-                       team: str | None = None) -> SessionInfo:
-        """A group session with a short join code observers type or get in a link."""
+                       team: str | None = None, purpose: str = COUNTED_PURPOSE) -> SessionInfo:
+        """A group session with a short join code observers type or get in a link; a session
+        whose ``purpose`` is not training is kept out of progress, reports and exports."""
         check_text(title, "session title")
+        check_one_of(purpose, SESSION_PURPOSES, "session purpose")
         session_id = uuid.uuid4().hex
         now = self.clock.now()
         with self.db.write() as conn:
@@ -80,11 +82,19 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
                 self._ensure_person(conn, person, team=team)
             code = self._free_code(conn)
             conn.execute(insert(sessions).values(id=session_id, code=code, title=title,
-                                                 facilitator=facilitator, team=team, created_at=now))
+                                                 facilitator=facilitator, team=team, created_at=now,
+                                                 purpose=purpose))
             for position, person in enumerate(dict.fromkeys(participants)):
                 conn.execute(insert(session_people).values(session_id=session_id, person_id=person,
                                                            position=position, joined_at=now))
         return self.session(session_id)
+
+    def demo_session(self) -> SessionInfo | None:
+        """The session `make demo` serves, if this store has one (the latest)."""
+        with self.db.read() as conn:
+            found = conn.execute(select(sessions.c.id).where(sessions.c.purpose == "demo")
+                                 .order_by(sessions.c.created_at.desc()).limit(1)).scalar()
+        return self.session(found) if found else None
 
     def _free_code(self, conn: Connection) -> str:
         while True:
@@ -103,7 +113,7 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
                 session_people.c.session_id == row.id).order_by(session_people.c.position)).scalars()
             return SessionInfo(id=row.id, code=row.code, title=row.title, facilitator=row.facilitator,
                                team=row.team, participants=list(members), created_at=utc(row.created_at),
-                               ended_at=utc(row.ended_at) if row.ended_at else None)
+                               ended_at=utc(row.ended_at) if row.ended_at else None, purpose=row.purpose)
 
     def join(self, code: str, person: str) -> SessionInfo:
         """Add a participant to a session by its code (joining twice changes nothing)."""
@@ -224,6 +234,7 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
     def scene_record(self, scene_id: str) -> dict[str, Any]:
         """The whole stored scene as plain data (what `roleplay scene run` prints)."""
         state = self.scene_state(scene_id)
+        purpose = self.session(state.session_id).purpose
         with self.db.read() as conn:
             every_message = [q.message(r) for r in conn.execute(
                 select(messages).where(messages.c.scene_id == scene_id).order_by(messages.c.id))]
@@ -231,7 +242,8 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
             record = {
                 "scene": {"id": state.id, "session": state.session_id, "ordinal": state.ordinal,
                           "card": state.card_id, "seed": state.seed, "engine": state.engine,
-                          "intensity": state.intensity, "values": state.values, "roles": state.roles},
+                          "intensity": state.intensity, "values": state.values, "roles": state.roles,
+                          "purpose": purpose},
                 "state": {"phase": state.phase, "remaining": state.remaining, "paused": state.paused,
                           "overtime": state.overtime, "branch": state.branch, "version": state.version},
                 "phases": q.phase_history(scene_events),

@@ -18,7 +18,7 @@ from facilitation.progress import (
     recommend_next,
 )
 from facilitation.store import Database
-from facilitation.store.schema import SCHEMA_VERSION, meta, metadata
+from facilitation.store.schema import SCHEMA_VERSION, meta, metadata, people
 from facilitation.workbench import Workbench
 
 from .conftest import roleplay
@@ -91,12 +91,17 @@ def test_progress_through_the_facade_and_the_cli(tmp_path, library: Library) -> 
     assert "Score card · overall" in run.stdout and "How scores are computed:" in run.stdout
     enrol = roleplay("people", "enrol", "ana", "new-hire", "--db", url)
     assert enrol.stdout.strip() == "ana is on 'New-hire onboarding': 20 scenes over 4 weeks"
-    shown = roleplay("progress", "ana", "--db", url)
+    assert "A practice run: stored, but not counted" in run.stdout
+    left_out = roleplay("progress", "ana", "--db", url)  # a headless run is practice, not training
+    assert left_out.returncode == 0, left_out.stderr
+    assert "0 scored scene(s) · 1 practice or demo run(s) not counted" in left_out.stdout
+    shown = roleplay("progress", "ana", "--db", url, "--include-practice")
     assert shown.returncode == 0, shown.stderr
     assert "Customer empathy" in shown.stdout and "9 more scene(s)" in shown.stdout
     assert "Training path: New-hire onboarding, week 1 of 4 · 1 of 20 scenes" in shown.stdout
     assert "Next card:" in shown.stdout
-    data = json.loads(roleplay("progress", "ana", "--db", url, "--format", "json").stdout)
+    data = json.loads(roleplay("progress", "ana", "--db", url, "--format", "json",
+                               "--include-practice").stdout)
     assert data["scenes_scored"] == 1 and len(data["areas"]) == 8
     bad = roleplay("people", "enrol", "ana", "new-hires", "--db", url)
     assert bad.returncode == 1
@@ -106,22 +111,51 @@ def test_progress_through_the_facade_and_the_cli(tmp_path, library: Library) -> 
     assert nobody.returncode == 1 and "no person 'zed'" in nobody.stderr
 
 
-def test_a_version_1_store_gains_the_score_tables_and_keeps_its_data(tmp_path, library: Library) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def _old_store(url: str, version: int) -> None:
+    """A store as that schema version wrote it: version 1 had no score tables, version 2 no
+    session purpose."""
     engine = create_engine(url)
     old_tables = [t for name, t in metadata.tables.items()
-                  if name not in ("scores", "competency_scores", "enrolments")]
+                  if version >= 2 or name not in ("scores", "competency_scores", "enrolments")]
     with engine.begin() as conn:
         metadata.create_all(conn, tables=old_tables)
-        conn.execute(insert(meta).values(key="schema_version", value="1"))
+        conn.exec_driver_sql("ALTER TABLE sessions DROP COLUMN purpose")
+        conn.execute(insert(meta).values(key="schema_version", value=str(version)))
     engine.dispose()
+
+
+def test_a_version_1_store_gains_the_score_tables_and_keeps_its_data(tmp_path, library: Library) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _old_store(url, 1)
     wb = Workbench(Database(url), library, FakeClock())
     wb.db.init()
-    assert wb.db.schema_version() == SCHEMA_VERSION == 2
+    assert wb.db.schema_version() == SCHEMA_VERSION == 3
     session = wb.create_session("After upgrade", "fran", ["ana"])
     scene = wb.create_scene(session.id, "frustrated-billing-customer", roles={"ana": "agent"}).id
     wb.start(scene)
     wb.skip(scene)
     wb.post_message(scene, "agent", "I'm sorry, that sounds really stressful.", author="ana")
     assert wb.score(scene).overall > 0 and wb.competency_points("ana")
+    wb.close()
+
+
+def test_a_version_2_store_marks_its_headless_runs_and_demo_session_as_not_training(
+        tmp_path, library: Library) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _old_store(url, 2)
+    engine = create_engine(url)
+    now = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(insert(people), [{"id": p, "name": p, "created_at": now}
+                                      for p in ("fran", "facilitator")])
+        conn.exec_driver_sql(
+            "INSERT INTO sessions (id, code, title, facilitator, team, created_at) VALUES "
+            "('s1', 'AAAA', 'Billing practice, Mon', 'fran', 'Billing', '2026-11-02 09:00:00'), "
+            "('s2', 'BBBB', 'Headless run: frustrated-billing-customer', 'fran', NULL, "
+            "'2026-11-02 09:00:00'), "
+            "('s3', 'CCCC', 'Demo session', 'facilitator', 'Demo', '2026-11-02 09:00:00')")
+    engine.dispose()
+    wb = Workbench.open(url, library=library)
+    assert [wb.session(c).purpose for c in ("AAAA", "BBBB", "CCCC")] == ["training", "practice", "demo"]
+    assert wb.demo_session().code == "CCCC"  # `make demo` goes on with the old demo session
     wb.close()

@@ -153,8 +153,8 @@ def calibration(db: Database, since: str = "", until: str = "", team: str = "",
                  .join(scenes, scenes.c.id == scores.c.scene_id)
                  .join(sessions, sessions.c.id == scenes.c.session_id)
                  .outerjoin(people, people.c.id == scores.c.person_id)
-                 .where(scores.c.id.in_(latest), scores.c.scored_at >= span.since,
-                        scores.c.scored_at < span.until))
+                 .where(scores.c.id.in_(latest), q.counted(scores.c.scene_id),
+                        scores.c.scored_at >= span.since, scores.c.scored_at < span.until))
     with db.read() as conn:
         found = conn.execute(in_period).all()
         scene_ids = select(in_period.subquery().c.scene_id)

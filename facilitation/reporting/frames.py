@@ -18,6 +18,7 @@ from sqlalchemy import Connection, and_, func, select
 from ..library import Library
 from ..scoring import PASS_MARK
 from ..store import Database
+from ..store.queries import counted
 from ..store.schema import (
     competency_scores,
     debrief,
@@ -34,7 +35,8 @@ from ..store.schema import (
 
 @dataclass(frozen=True)
 class Frames:
-    """Every report's raw material, read in one go for a period and team.
+    """Every report's raw material, read in one go for a period and team: training sessions'
+    scenes only (practice runs and the demo session are not counted).
 
     ``attempts``: one row per scored scene (its latest score), with the card, the agent,
     the session, timing (with ``overtime`` and the agent's mean pause before a reply,
@@ -73,7 +75,8 @@ def load_frames(db: Database, *, since: datetime | None = None, until: datetime 
         attempts = _attempts(conn, since, until)
         competency = _frame(conn, _bounded(select(competency_scores.c.scene_id, competency_scores.c.person_id,
                                                   competency_scores.c.card_id, competency_scores.c.competency,
-                                                  competency_scores.c.score, competency_scores.c.scored_at),
+                                                  competency_scores.c.score, competency_scores.c.scored_at)
+                                           .where(counted(competency_scores.c.scene_id)),
                                            competency_scores.c.scored_at, since, until))
         debrief_df = _frame(conn, select(debrief.c.scene_id, debrief.c.person_id, debrief.c.layer,
                                          debrief.c.text, debrief.c.at))
@@ -118,7 +121,8 @@ def _attempts(conn: Connection, since: datetime | None, until: datetime | None) 
                             scores.c.card["missed"].label("missed_list"), scenes.c.session_id,
                             scenes.c.card_id, scenes.c.engine, scenes.c.overtime_noted.label("overtime"))
                      .join(scenes, scenes.c.id == scores.c.scene_id)
-                     .where(scores.c.id.in_(latest)), scores.c.scored_at, since, until)
+                     .where(scores.c.id.in_(latest), counted(scores.c.scene_id)),
+                     scores.c.scored_at, since, until)
     frame = _frame(conn, query)
     timing = _frame(conn, select(events.c.scene_id, events.c.kind, func.min(events.c.at).label("first"),
                                  func.max(events.c.at).label("last"))

@@ -78,13 +78,15 @@ def period(db: Database, since: str = "", until: str = "", days: int = DEFAULT_D
     import pandas as pd
     from sqlalchemy import func, select
 
+    from ..store.queries import counted
     from ..store.schema import scores
 
     end = parse_day("until", until) + timedelta(days=1) if until else None
     start = parse_day("since", since) if since else None
     if end is None:
         with db.read() as conn:
-            latest = conn.execute(select(func.max(scores.c.scored_at))).scalar()
+            latest = conn.execute(select(func.max(scores.c.scored_at))
+                                  .where(counted(scores.c.scene_id))).scalar()
         last = pd.Timestamp(latest).tz_localize("UTC") if latest is not None and pd.Timestamp(
             latest).tzinfo is None else (pd.Timestamp(latest) if latest is not None else None)
         day = (last.to_pydatetime() if last is not None else datetime.now(timezone.utc))

@@ -38,6 +38,7 @@ from ..progress import (
 )
 from ..rubrics import Rubric
 from ..store import Database
+from ..store.queries import counted
 from ..store.schema import competency_scores, debrief, enrolments, people, scores
 from ..vocabulary import COMPETENCIES, DIFFICULTIES
 from . import display
@@ -146,6 +147,7 @@ def find_person(db: Database, person: str = "") -> str:
     with db.read() as conn:
         if not person:
             row = conn.execute(select(competency_scores.c.person_id)
+                               .where(counted(competency_scores.c.scene_id))
                                .group_by(competency_scores.c.person_id)
                                .order_by(func.count(func.distinct(competency_scores.c.scene_id)).desc(),
                                          competency_scores.c.person_id).limit(1)).first()
@@ -173,10 +175,11 @@ def person_report(db: Database, person: str = "", since: str = "", until: str = 
         points = _frame(conn.execute(_upto(select(
             competency_scores.c.scene_id, competency_scores.c.card_id, competency_scores.c.competency,
             competency_scores.c.score, competency_scores.c.scored_at)
-            .where(competency_scores.c.person_id == person_id)
+            .where(competency_scores.c.person_id == person_id, counted(competency_scores.c.scene_id))
             .order_by(competency_scores.c.scored_at, competency_scores.c.score_id),
             competency_scores.c.scored_at, end)))
-        latest = (select(func.max(scores.c.id)).where(scores.c.person_id == person_id)
+        latest = (select(func.max(scores.c.id)).where(scores.c.person_id == person_id,
+                                                      counted(scores.c.scene_id))
                   .group_by(scores.c.scene_id))
         scenes = _frame(conn.execute(_upto(select(scores.c.scene_id, scores.c.card_id, scores.c.overall,
                                                   scores.c.scored_at)
@@ -192,7 +195,7 @@ def person_report(db: Database, person: str = "", since: str = "", until: str = 
         enrolment = conn.execute(select(enrolments).where(enrolments.c.person_id == person_id)
                                  .order_by(enrolments.c.started_at.desc()).limit(1)).first()
     if scenes.empty:
-        raise NotFound(f"{who.name} ({person_id}) has no scored scenes"
+        raise NotFound(f"{who.name} ({person_id}) has no scored training scenes"
                        + (" up to that date" if end else "") + ": play a scene as the agent first")
     rubric = library.rubric(RUBRIC)
     cards = {cid: c.title for cid, c in library.cards.items()}

@@ -280,20 +280,24 @@ def subjects(each: str, db: str | None) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
     from ..store import Database
+    from ..store.queries import counted
     from ..store.schema import scenes, scores, sessions
 
     database = Database(db)
     try:
         with database.read() as conn:
+            training = counted(scores.c.scene_id)
             if each == "person":
-                rows = conn.execute(select(scores.c.person_id).where(scores.c.person_id.is_not(None))
+                rows = conn.execute(select(scores.c.person_id)
+                                    .where(scores.c.person_id.is_not(None), training)
                                     .distinct().order_by(scores.c.person_id))
                 return [(r[0], r[0]) for r in rows]
             if each == "scene":
-                rows = conn.execute(select(scores.c.scene_id).distinct().order_by(scores.c.scene_id))
+                rows = conn.execute(select(scores.c.scene_id).where(training).distinct()
+                                    .order_by(scores.c.scene_id))
                 return [(r[0], r[0]) for r in rows]
             rows = conn.execute(select(sessions.c.id, sessions.c.code).where(sessions.c.id.in_(
-                select(scenes.c.session_id).join(scores, scores.c.scene_id == scenes.c.id)))
+                select(scenes.c.session_id).join(scores, scores.c.scene_id == scenes.c.id).where(training)))
                 .order_by(sessions.c.created_at))
             return [(r.id, r.code) for r in rows]
     finally:

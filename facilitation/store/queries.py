@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, func, select, true
+from sqlalchemy.sql import ColumnElement
 
 from ..clock import utc
 from ..records import Branch, DebriefEntry, Event, Message, Note, lineage
-from ..vocabulary import PHASES
-from .schema import branches, debrief, events, messages, notes
+from ..vocabulary import COUNTED_PURPOSE, PHASES
+from .schema import branches, debrief, events, messages, notes, scenes, sessions
 
 PHASE_MOVES = ("start", "skip", "goto", "end")
 
@@ -40,6 +41,16 @@ def debrief_entry(row: Row) -> DebriefEntry:
 def branch(row: Row) -> Branch:
     return Branch(id=row.id, parent=row.parent_id, fork_index=row.fork_index, reason=row.reason,
                   created_at=_at(row.created_at))
+
+
+def counted(scene_id: Any, include_practice: bool = False) -> ColumnElement[bool]:
+    """The condition that ``scene_id`` is a scene of a training session: what progress,
+    reports and exports count (practice runs and the demo session only when asked for)."""
+    if include_practice:
+        return true()
+    training = (select(scenes.c.id).join(sessions, sessions.c.id == scenes.c.session_id)
+                .where(sessions.c.purpose == COUNTED_PURPOSE))
+    return scene_id.in_(training)
 
 
 def since(conn: Connection, table: Any, scene_id: str, version: int) -> list[Row]:

@@ -26,9 +26,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Migrations from version N to N+1, keyed by N. Each runs inside the write transaction
 # that stamps the new version, so a crash leaves the old version intact.
@@ -60,6 +61,9 @@ sessions = Table(
     Column("team", String(200)),
     Column("created_at", Stamp, nullable=False),
     Column("ended_at", Stamp),
+    # training (counted in progress, reports and exports), practice (a headless `scene run`)
+    # or demo (the session `make demo` serves): see vocabulary.SESSION_PURPOSES
+    Column("purpose", String(16), nullable=False, server_default="training"),
 )
 
 session_people = Table(
@@ -217,3 +221,15 @@ def _add_scores(conn: Connection) -> None:
 
 
 MIGRATIONS[1] = _add_scores
+
+
+def _add_session_purpose(conn: Connection) -> None:
+    """Sessions say what they are for; the runs older versions made outside training are
+    recognised by the titles those versions gave them."""
+    conn.execute(text("ALTER TABLE sessions ADD COLUMN purpose VARCHAR(16) NOT NULL DEFAULT 'training'"))
+    conn.execute(sessions.update().where(sessions.c.title.like("Headless run: %")).values(purpose="practice"))
+    conn.execute(sessions.update().where(sessions.c.title == "Demo session", sessions.c.team == "Demo")
+                 .values(purpose="demo"))
+
+
+MIGRATIONS[2] = _add_session_purpose
