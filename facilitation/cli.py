@@ -25,6 +25,7 @@ from .vocabulary import CATEGORIES, CATEGORY_TITLES, CHANNELS, DIFFICULTIES
 
 if TYPE_CHECKING:  # the store and its imports load only for the commands that use it
     from .progress import TrainingPath
+    from .records import SessionInfo
     from .workbench import Workbench
 
 T = TypeVar("T")
@@ -177,8 +178,10 @@ def scene_score(args: argparse.Namespace) -> int:
 # -- progress -----------------------------------------------------------------------
 
 def progress(args: argparse.Namespace) -> int:
+    from .roster import person_id
+
     def read(wb: Workbench) -> Any:
-        return wb.progress(args.person, threshold=args.threshold, window=args.window,
+        return wb.progress(person_id(wb, args.person), threshold=args.threshold, window=args.window,
                            include_practice=args.include_practice)
 
     report = _in_store(args.db, read)
@@ -194,8 +197,10 @@ def people_enrol(args: argparse.Namespace) -> int:
             started = datetime.strptime(args.started, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
             raise WorkbenchError(f"--started {args.started!r}: give a date as YYYY-MM-DD") from None
+    from .roster import known_or_given
+
     def enrol(wb: Workbench) -> TrainingPath:
-        wb.enrol(args.person, args.path, started)
+        wb.enrol(known_or_given(wb, args.person), args.path, started)
         return wb.training_paths[args.path]
 
     path = _in_store(args.db, enrol)
@@ -203,10 +208,107 @@ def people_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+def people_add(args: argparse.Namespace) -> int:
+    from .roster import add_person
+
+    def add(wb: Workbench) -> list[str]:
+        lines = []
+        for name in args.names:
+            person, new = add_person(wb, name, team=args.team)
+            lines.append(f"added {name} as {person}" + (f", team {args.team}" if args.team else "")
+                         if new else f"{name} is already here as {person}")
+        return lines
+
+    print("\n".join(_in_store(args.db, add)))
+    return 0
+
+
+def people_list(args: argparse.Namespace) -> int:
+    from .roster import people
+
+    rows = [r.to_dict() for r in _in_store(args.db, lambda wb: people(wb, args.team))]
+    if args.format == "json":
+        _print_json(rows)
+    elif not rows:
+        print("nobody yet: roleplay people add \"Ana Lopez\" --team Billing")
+    else:
+        print(table([{"id": r["id"], "name": r["name"], "team": r["team"] or "—",
+                      "sessions": str(r["sessions"]), "scenes played": str(r["scenes_played"]),
+                      "path": r["path"] or "—"} for r in rows],
+                    ("id", "name", "team", "sessions", "scenes played", "path")))
+    return 0
+
+
+def session_create(args: argparse.Namespace) -> int:
+    from .roster import set_up_session
+
+    info = _in_store(args.db, lambda wb: set_up_session(wb, args.title, args.facilitator, args.people,
+                                                        team=args.team))
+    print(f"Session {info.title!r} is ready: join code {info.code}, {len(info.participants)} participant(s).")
+    print(f"Serve it: roleplay serve --session {info.code}")
+    return 0
+
+
+def session_join(args: argparse.Namespace) -> int:
+    from .roster import add_person
+
+    def join(wb: Workbench) -> SessionInfo:
+        info = wb.session(args.code)
+        for name in args.people:
+            info = wb.join(info.code, add_person(wb, name, team=info.team)[0])
+        return info
+
+    info = _in_store(args.db, join)
+    print(f"Session {info.code} now has {len(info.participants)} participant(s).")
+    return 0
+
+
+def session_list(args: argparse.Namespace) -> int:
+    from .roster import sessions
+
+    rows = [r.to_dict() for r in _in_store(args.db, lambda wb: sessions(wb, every_purpose=args.all))]
+    if args.format == "json":
+        _print_json(rows)
+    elif not rows:
+        print('no sessions yet: roleplay session create "Tuesday practice" --facilitator "Your Name" '
+              '--people "Ana Lopez" "Ben Okafor"')
+    else:
+        print(table([{"code": r["code"], "title": r["title"], "facilitator": r["facilitator"],
+                      "team": r["team"] or "—", "people": str(r["participants"]), "scenes": str(r["scenes"]),
+                      "created": r["created_at"][:16].replace("T", " "),
+                      **({"purpose": r["purpose"]} if args.all else {})} for r in rows],
+                    ("code", "title", "facilitator", "team", "people", "scenes", "created",
+                     *(("purpose",) if args.all else ()))))
+    return 0
+
+
+def session_show(args: argparse.Namespace) -> int:
+    from .roster import session_detail
+
+    detail = _in_store(args.db, lambda wb: session_detail(wb, args.code))
+    if args.format == "json":
+        _print_json(detail.to_dict())
+        return 0
+    info, names = detail.session, detail.names
+    print(f"{info.title} · join code {info.code} · facilitator {names[info.facilitator]}"
+          + (f" · team {info.team}" if info.team else "")
+          + ("" if info.purpose == "training" else f" · {info.purpose} (not counted)"))
+    print("Participants: " + (", ".join(f"{names[p]} ({p})" for p in info.participants) or "none yet"))
+    if detail.scenes:
+        print()
+        print(table([{"scene": str(s.ordinal), "card": s.card_id, "customer": s.engine, "phase": s.phase,
+                      "agent": s.agent or "—", "score": "—" if s.overall is None else str(s.overall)}
+                     for s in detail.scenes], ("scene", "card", "customer", "phase", "agent", "score")))
+    else:
+        print("No scenes yet: start one from the facilitator page.")
+    return 0
+
+
 def people_forget(args: argparse.Namespace) -> int:
     from .privacy import describe, forget_person
+    from .roster import known_or_given
 
-    removed = _in_store(args.db, lambda wb: forget_person(wb, args.person))
+    removed = _in_store(args.db, lambda wb: forget_person(wb, known_or_given(wb, args.person)))
     print(f"forgot {args.person}: {describe(removed) or 'nothing was stored about them'}")
     return 0
 
@@ -461,9 +563,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--started", metavar="YYYY-MM-DD", help="when the path started (default: today)")
     _db(p)
 
+    p = _command(people, "add", people_add, "add people by name (someone already here is found, not added)")
+    p.add_argument("names", nargs="+", metavar="NAME", help='full names, quoted: "Ana Lopez"')
+    p.add_argument("--team", help="their team (the dashboards group by it)")
+    _db(p)
+    p = _command(people, "list", people_list, "everyone in the store: id, name, team, sessions, scenes")
+    p.add_argument("--team", help="only this team")
+    _db(p)
+    _fmt(p)
+
     p = _command(people, "forget", people_forget,
                  "remove everything stored about a person (their scenes, notes, scores and debriefs)")
     p.add_argument("person", metavar="PERSON")
+    _db(p)
+
+    session = groups.add_parser("session", help="training sessions: create, list, show, join").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = _command(session, "create", session_create, "create a training session and print its join code")
+    p.add_argument("title", metavar="TITLE")
+    p.add_argument("--facilitator", required=True, metavar="NAME", help="who runs it (name or id)")
+    p.add_argument("--people", nargs="+", required=True, metavar="NAME",
+                   help="the participants by name or id; anyone new is added")
+    p.add_argument("--team", help="the team the session trains (and new people's team)")
+    _db(p)
+    p = _command(session, "list", session_list, "training sessions with their join codes, newest first")
+    p.add_argument("--all", action="store_true", help="practice runs and the demo session too")
+    _db(p)
+    _fmt(p)
+    p = _command(session, "show", session_show, "a session's people and scenes (with their scores)")
+    p.add_argument("code", metavar="CODE")
+    _db(p)
+    _fmt(p, ("text", "json"))
+    p = _command(session, "join", session_join, "add participants to a session")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("people", nargs="+", metavar="NAME")
     _db(p)
 
     p = _command(groups, "demo-data", demo_data,

@@ -109,13 +109,17 @@ def page_urls(options: ServeOptions, session_code: str | None, host: str | None 
     base = f"http://{host}:{options.port}/voila/render"
     token = f"&token={options.token}" if options.lan else ""
     key = f"&key={options.facilitator_key}" if options.lan else ""
-    code = session_code or "CODE"
+    library = f"{base}/library.ipynb" + (f"?key={options.facilitator_key}{token}" if key else "")
+    if session_code is None:  # the front desk: the sessions, and a form to set one up
+        desk = f"{key}{token}".replace("&", "?", 1)
+        return {"facilitator": f"{base}/facilitator.ipynb{desk}", "library": library}
+    code = session_code
     return {
         "facilitator": f"{base}/facilitator.ipynb?session={code}{key}{token}",
         "projector": f"{base}/projector.ipynb?session={code}{token}",
         "observer": f"{base}/observer.ipynb?session={code}&name=YOURNAME{token}",
         "customer": f"{base}/customer.ipynb?session={code}&name=YOURNAME{token}",
-        "library": f"{base}/library.ipynb" + (f"?key={options.facilitator_key}{token}" if key else ""),
+        "library": library,
     }
 
 
@@ -162,6 +166,26 @@ def demo_session(db: str | None) -> str:
         return info.code
     finally:
         wb.close()
+
+
+def no_session_text(options: ServeOptions) -> str:
+    """What to do when no session was named: the store's latest sessions, and how to make one."""
+    from .roster import sessions
+    from .workbench import Workbench
+
+    wb = Workbench.open(options.db)
+    try:
+        found = sessions(wb)[:5]
+    finally:
+        wb.close()
+    lines = ["No session chosen: the facilitator page lists the sessions and sets up a new one."]
+    if found:
+        lines.append("Latest sessions (roleplay serve --session CODE prints everyone's links):")
+        lines += [f"  {s.code}  {s.title} ({s.participants} people, {s.scenes} scenes)" for s in found]
+    else:
+        lines.append('Or: roleplay session create "Tuesday practice" --facilitator "Your Name" '
+                     '--people "Ana Lopez" "Ben Okafor", then roleplay serve --session CODE.')
+    return "\n".join(lines)
 
 
 def wait_for_port(port: int, timeout: float = 60.0) -> bool:
@@ -212,6 +236,8 @@ def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> i
         print(f"\nRoleplay Workbench is serving on {options.ip}:{options.port} (Ctrl-C stops it).")
         if demo:
             print(f"A demo session is ready: code {code}, customer: embedded (offline).")
+        if code is None:
+            print(no_session_text(options))
         for page, url in page_urls(options, code).items():
             print(f"  {page:<12} {url}")
         print("Reports for coaches (add ?team=…, ?person=…, ?since=YYYY-MM-DD to the link):")

@@ -39,7 +39,7 @@ from .scenebase import (
 )
 from .store import Database
 from .store import queries as q
-from .store.schema import branches, messages, scene_roles, scenes, session_people, sessions
+from .store.schema import branches, messages, people, scene_roles, scenes, session_people, sessions
 from .vocabulary import COUNTED_PURPOSE, INTENSITIES, SESSION_PURPOSES
 
 __all__ = ["MAX_TEXT", "InvalidInput", "Workbench"]
@@ -68,6 +68,11 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
         with self.db.write() as conn:
             self._ensure_person(conn, person_id, name, team)
         return person_id
+
+    def person_name(self, person_id: str) -> str:
+        """How the room knows a person (their id when the store has no name for them)."""
+        with self.db.read() as conn:
+            return conn.execute(select(people.c.name).where(people.c.id == person_id)).scalar() or person_id
 
     def create_session(self, title: str, facilitator: str, participants: Sequence[str] = (),
                        team: str | None = None, purpose: str = COUNTED_PURPOSE) -> SessionInfo:

@@ -61,4 +61,4 @@ def test_a_page_opened_without_a_session_code_says_how_to_open_it(session: tuple
     assert not [o for o in _outputs(nb) if o["output_type"] == "error"]
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     shown = " ".join(str(m["state"].get("value", "")) for m in state.values())
-    assert "Open this page with the session&#x27;s code" in shown
+    assert "This link has no session: ask the facilitator for this page&#x27;s link" in shown

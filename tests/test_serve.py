@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from facilitation.serve import ServeOptions, page_urls, voila_command, voila_environment, wait_for_port
+from facilitation.serve import (
+    ServeOptions,
+    no_session_text,
+    page_urls,
+    voila_command,
+    voila_environment,
+    wait_for_port,
+)
+from facilitation.workbench import Workbench
 
 from .browser import free_port, start_server
 
@@ -34,6 +42,19 @@ def test_on_the_network_every_link_needs_the_token_and_only_the_facilitators_car
     assert all("token=tok" in url for url in urls.values())
     assert "key=key" in urls["facilitator"] and "key=key" in urls["library"]
     assert not any("key=key" in urls[page] for page in ("observer", "customer", "projector"))
+
+
+def test_serve_without_a_session_sends_the_facilitator_to_the_front_desk(tmp_path: Path) -> None:
+    options = ServeOptions(lan=True, token="tok", facilitator_key="key", db=f"sqlite:///{tmp_path / 'r.db'}")
+    urls = page_urls(options, None, host="10.0.0.5")
+    assert urls["facilitator"] == "http://10.0.0.5:8866/voila/render/facilitator.ipynb?key=key&token=tok"
+    assert set(urls) == {"facilitator", "library"} and not any("CODE" in u for u in urls.values())
+    fresh = no_session_text(options)
+    assert "sets up a new one" in fresh and "roleplay session create" in fresh
+    wb = Workbench.open(options.db)
+    info = wb.create_session("Tuesday practice", "fran", ["ana", "ben"])
+    wb.close()
+    assert f"  {info.code}  Tuesday practice (2 people, 0 scenes)" in no_session_text(options)
 
 
 def test_a_lan_server_refuses_a_page_without_the_token(tmp_path: Path) -> None:

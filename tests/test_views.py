@@ -9,10 +9,13 @@ import pytest
 
 from facilitation.clock import FakeClock
 from facilitation.library import Library
+from facilitation.roster import sessions as roster_sessions
 from facilitation.workbench import Workbench
 from widgets.apps import FacilitatorApp, ObserverApp, ProjectorApp
 from widgets.common import Status, guarded
+from widgets.join import JoinForm, joined
 from widgets.launch import AccessDenied, require_facilitator
+from widgets.sessions import SessionDesk
 
 CARD = "frustrated-billing-customer"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -199,6 +202,62 @@ def test_an_unconfigured_llm_customer_is_refused_beside_the_new_scene_button(
     facilitator.new_scene.click()
     assert facilitator.setup_status.value == ""
     assert len(facilitator.wb.scenes(facilitator.info.id)) == 2
+
+
+def test_an_observer_without_a_name_in_the_link_joins_by_typing_it(room) -> None:
+    facilitator, _ = room
+    wb = facilitator.wb
+    code = facilitator.info.code
+    form = JoinForm(wb, code, "an observer", lambda p: ObserverApp(wb, code, p))
+    form.join.click()
+    assert "Type your name first" in form.status.value and form.page is None  # no shared identity
+    form.name.value = "Dee Quinn"
+    form.join.click()
+    page = form.page
+    assert isinstance(page, ObserverApp) and page.observer == "dee-quinn"
+    assert "Observing as <b>Dee Quinn</b>" in page.header.value
+    assert "dee-quinn" in wb.session(facilitator.info.code).participants
+    page.poll()
+    _to_act(facilitator)
+    page.poll()
+    page.checklist.ticks["acknowledgment"].value = True
+    assert [n.observer for n in wb.notes(facilitator.scene.id)] == ["dee-quinn"]  # the note has its author
+
+
+def test_a_name_in_the_link_finds_the_person_by_id_or_full_name(room) -> None:
+    facilitator, _ = room
+    wb = facilitator.wb
+    wb.add_person("Erin Cole", "erin")
+    code = facilitator.info.code
+    assert joined(wb, code, "erin COLE") == "erin" == joined(wb, code, "erin")
+    assert wb.session(facilitator.info.code).participants.count("erin") == 1
+
+
+def test_the_front_desk_sets_a_session_up_without_python(tmp_path, library: Library,
+                                                         clock: FakeClock) -> None:
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'room.db'}", library=library, clock=clock)
+    desk = SessionDesk(wb, {"key": "k3y", "token": "t0k"})
+    assert "No sessions yet" in desk.listing.value
+    desk.title.value, desk.facilitator.value, desk.team.value = "Tuesday practice", "Fran Ito", "Billing"
+    desk.create.click()
+    assert "needs its participants" in desk.status.value and desk.title.value  # nothing typed is lost
+    desk.people.value = "Ana Lopez\n\n  Ben Okafor \n" + HOSTILE
+    desk.create.click()
+    [made] = [wb.session(s.code) for s in roster_sessions(wb)]
+    assert [wb.person_name(p) for p in made.participants] == ["Ana Lopez", "Ben Okafor", HOSTILE]
+    assert made.code in desk.status.value and "Tuesday practice" in desk.listing.value
+    assert f'href="facilitator.ipynb?session={made.code}&amp;key=k3y&amp;token=t0k"' in desk.listing.value
+    assert HOSTILE not in desk.listing.value and desk.people.value == ""
+    wb.close()
+
+
+def test_the_facilitator_adds_a_latecomer_by_name(room) -> None:
+    facilitator, _ = room
+    facilitator.newcomer.value = "Dee Quinn"
+    facilitator.add_newcomer.click()
+    assert "Dee Quinn joined the session" in facilitator.setup_status.value
+    assert "Dee Quinn" in facilitator.people.value
+    assert facilitator.wb.session(facilitator.info.code).participants[-1] == "dee-quinn"
 
 
 def test_an_unexpected_failure_shows_no_traceback() -> None:

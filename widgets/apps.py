@@ -16,11 +16,13 @@ from facilitation.records import Changes, Message, SceneState
 from .chat import ChatView
 from .common import STYLE, Status, button, escape, guarded, refusal
 from .debrief import DebriefBoard, observations_html
+from .join import JoinForm, joined
 from .launch import AccessDenied, query_params, require_facilitator
 from .nudges import NudgeDeck
 from .observer import ObserverChecklist
 from .phasebar import PhaseBar
 from .projector import ProjectorView
+from .sessions import SessionDesk
 from .sync import SessionFollower
 from .transcript import RowAction, TranscriptView
 
@@ -76,16 +78,38 @@ class FacilitatorApp(Page):
         self.new_scene.on_click(guarded(self.setup_status)(lambda _: self.create_scene()))
         self.hints.observe(guarded(self.status)(lambda ch: self._set_hints(ch["new"])), "value")
         self.notes = w.HTML()
-        self.header.value += (f"<p>Observers open <code>observer</code> with <code>?session="
-                              f"{escape(self.info.code)}</code>; the projector page shows the clock.</p>")
+        self.header.value += (f"<p>Observers join with code <b>{escape(self.info.code)}</b> on the observer "
+                              "page; the projector page shows the clock.</p>")
+        self.people = w.HTML()
+        self.newcomer = w.Text(placeholder="Full name", layout=w.Layout(width="16em"))
+        self.add_newcomer = button("Add to the session", tooltip="Add a participant by name")
+        self.add_newcomer.add_class("rp-add-person")
+        self.add_newcomer.on_click(guarded(self.setup_status)(lambda _: self.add_person()))
+        self._show_people()
         self.chat: ChatView | None = None
         self.bar: PhaseBar | None = None
         self.debrief: DebriefBoard | None = None
         self.children = [self.header, w.HBox([self.card, self.engine, self.new_scene]), self.setup_status,
-                         self.hints, self.panel, self.status]
+                         w.HBox([self.people, self.newcomer, self.add_newcomer]), self.hints, self.panel,
+                         self.status]
         scenes = wb.scenes(self.info.id)
         if scenes:
             self.follower.watch(scenes[-1].id)
+
+    def _show_people(self) -> None:
+        names = ", ".join(escape(self.wb.person_name(p)) for p in self.info.participants) or "nobody yet"
+        self.people.value = f'<span class="rp-people">People: {names}</span>'
+
+    def add_person(self) -> None:
+        name = self.newcomer.value.strip()
+        if not name:
+            self.setup_status.error("Type the person's full name first.")
+            return
+        joined(self.wb, self.info.code, name)
+        self.info = self.wb.session(self.info.id)
+        self.newcomer.value = ""
+        self._show_people()
+        self.setup_status.ok(f"{name} joined the session.")
 
     def create_scene(self) -> SceneState:
         state = self.wb.create_scene(self.info.id, self.card.value, engine=self.engine.value)
@@ -203,7 +227,7 @@ class ObserverApp(Page):
         self.checklist: ObserverChecklist | None = None
         self.transcript: TranscriptView | None = None
         self.bar: PhaseBar | None = None
-        self.header.value += f"<p>Observing as <b>{escape(observer)}</b></p>"
+        self.header.value += f"<p>Observing as <b>{escape(wb.person_name(observer))}</b></p>"
 
     def show_scene(self, state: SceneState | None) -> None:
         super().show_scene(state)
@@ -322,25 +346,43 @@ def warm_analyser() -> None:
 def _session(params: dict[str, str], session: str | None) -> str:
     code = (params.get("session") or session or "").strip().upper()
     if not code:
-        raise AccessDenied("Open this page with the session's code, e.g. ?session=K7Q2.")
+        raise AccessDenied("This link has no session: ask the facilitator for this page's link, "
+                           "which carries the session's join code.")
     return code
 
 
 def facilitator_app(session: str | None = None, db: str | None = None) -> w.Widget:
     def build(wb: Workbench, params: dict[str, str]) -> w.Widget:
         require_facilitator(params)
+        if not (params.get("session") or session or "").strip():  # the front desk: pick or set one up
+            return SessionDesk(wb, {k: v for k, v in params.items() if k in ("key", "token")})
         return FacilitatorApp(wb, _session(params, session))
     return _page(db, build)
 
 
 def observer_app(session: str | None = None, observer: str | None = None, db: str | None = None) -> w.Widget:
-    return _page(db, lambda wb, params: ObserverApp(wb, _session(params, session),
-                                                    params.get("name") or observer or "observer"))
+    def build(wb: Workbench, params: dict[str, str]) -> w.Widget:
+        code = _session(params, session)
+        return _as_person(wb, code, params.get("name") or observer, "an observer",
+                          lambda person: ObserverApp(wb, code, person))
+    return _page(db, build)
 
 
 def customer_app(session: str | None = None, person: str | None = None, db: str | None = None) -> w.Widget:
-    return _page(db, lambda wb, params: CustomerApp(wb, _session(params, session),
-                                                    params.get("name") or person or "customer"))
+    def build(wb: Workbench, params: dict[str, str]) -> w.Widget:
+        code = _session(params, session)
+        return _as_person(wb, code, params.get("name") or person, "the customer",
+                          lambda someone: CustomerApp(wb, code, someone))
+    return _page(db, build)
+
+
+def _as_person(wb: Workbench, code: str, name: str | None, role: str,
+               open_page: Callable[[str], w.Widget]) -> w.Widget:
+    """The page for the person the link names (found by id or name, joined to the session),
+    or a form asking who is at this laptop."""
+    if name and name.strip():
+        return open_page(joined(wb, code, name))
+    return JoinForm(wb, code, role, open_page)
 
 
 def projector_app(session: str | None = None, db: str | None = None) -> w.Widget:
