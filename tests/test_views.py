@@ -253,11 +253,36 @@ def test_the_front_desk_sets_a_session_up_without_python(tmp_path, library: Libr
 
 def test_the_facilitator_adds_a_latecomer_by_name(room) -> None:
     facilitator, _ = room
-    facilitator.newcomer.value = "Dee Quinn"
-    facilitator.add_newcomer.click()
+    facilitator.casting.newcomer.value = "Dee Quinn"
+    facilitator.casting.add_newcomer.click()
     assert "Dee Quinn joined the session" in facilitator.setup_status.value
-    assert "Dee Quinn" in facilitator.people.value
+    assert "Dee Quinn" in facilitator.casting.people.value
+    assert ("Dee Quinn", "dee-quinn") in facilitator.casting.agent.options  # and may play the agent next
     assert facilitator.wb.session(facilitator.info.code).participants[-1] == "dee-quinn"
+
+
+def test_the_facilitator_picks_who_plays_the_agent_and_the_customer(room) -> None:
+    facilitator, _ = room
+    assert facilitator.scene.roles["ana"] == "agent"
+    assert facilitator.casting.agent.value == "ben"  # the rotation's suggestion for the next scene
+    assert facilitator.casting.customer.layout.display == "none"  # no person plays a simulated customer
+    facilitator.casting.agent.value = "cy"  # the facilitator knows better
+    facilitator.create_scene()
+    facilitator.poll()
+    assert facilitator.scene.roles == {"ana": "observer", "ben": "observer", "cy": "agent"}
+    assert "Agent: <b>cy</b>" in facilitator.panel.children[0].value  # the agent's name is on the page
+
+    facilitator.engine.value = "human"
+    assert facilitator.casting.customer.layout.display is None
+    assert (facilitator.casting.agent.value, facilitator.casting.customer.value) == ("ana", "ben")
+    facilitator.casting.customer.value = "ana"  # the same person cannot play both sides
+    facilitator.new_scene.click()
+    assert "other than the agent" in facilitator.setup_status.value
+    facilitator.casting.customer.value = "cy"
+    facilitator.new_scene.click()
+    facilitator.poll()
+    assert facilitator.scene.roles == {"ana": "agent", "ben": "observer", "cy": "customer"}
+    assert "Customer: <b>cy</b>" in facilitator.panel.children[0].value
 
 
 def test_an_unexpected_failure_shows_no_traceback() -> None:

@@ -13,6 +13,7 @@ import ipywidgets as w
 from facilitation.customers.human import HumanCustomer
 from facilitation.records import Changes, Message, SceneState
 
+from .casting import RoleCasting
 from .chat import ChatView
 from .common import STYLE, Status, button, escape, guarded, refusal
 from .debrief import DebriefBoard, observations_html
@@ -80,40 +81,29 @@ class FacilitatorApp(Page):
         self.notes = w.HTML()
         self.header.value += (f"<p>Observers join with code <b>{escape(self.info.code)}</b> on the observer "
                               "page; the projector page shows the clock.</p>")
-        self.people = w.HTML()
-        self.newcomer = w.Text(placeholder="Full name", layout=w.Layout(width="16em"))
-        self.add_newcomer = button("Add to the session", tooltip="Add a participant by name")
-        self.add_newcomer.add_class("rp-add-person")
-        self.add_newcomer.on_click(guarded(self.setup_status)(lambda _: self.add_person()))
-        self._show_people()
+        self.casting = RoleCasting(wb, session_code, self.setup_status)
+        self.casting.add_newcomer.on_click(guarded(self.setup_status)(lambda _: self.casting.add_person()))
+        self.engine.observe(guarded(self.setup_status)(lambda _: self._suggest_roles()), "value")
         self.chat: ChatView | None = None
         self.bar: PhaseBar | None = None
         self.debrief: DebriefBoard | None = None
         self.children = [self.header, w.HBox([self.card, self.engine, self.new_scene]), self.setup_status,
-                         w.HBox([self.people, self.newcomer, self.add_newcomer]), self.hints, self.panel,
-                         self.status]
+                         self.casting, self.hints, self.panel, self.status]
         scenes = wb.scenes(self.info.id)
+        self._suggest_roles()
         if scenes:
             self.follower.watch(scenes[-1].id)
 
-    def _show_people(self) -> None:
-        names = ", ".join(escape(self.wb.person_name(p)) for p in self.info.participants) or "nobody yet"
-        self.people.value = f'<span class="rp-people">People: {names}</span>'
-
-    def add_person(self) -> None:
-        name = self.newcomer.value.strip()
-        if not name:
-            self.setup_status.error("Type the person's full name first.")
-            return
-        joined(self.wb, self.info.code, name)
-        self.info = self.wb.session(self.info.id)
-        self.newcomer.value = ""
-        self._show_people()
-        self.setup_status.ok(f"{name} joined the session.")
+    def _suggest_roles(self) -> None:
+        """The rotation's next agent (and customer), from the session's latest scene."""
+        scenes = self.wb.scenes(self.info.id)
+        self.casting.suggest(scenes[-1].roles if scenes else None, self.engine.value)
 
     def create_scene(self) -> SceneState:
-        state = self.wb.create_scene(self.info.id, self.card.value, engine=self.engine.value)
+        state = self.wb.create_scene(self.info.id, self.card.value, engine=self.engine.value,
+                                     roles=self.casting.roles())
         self.setup_status.clear()
+        self._suggest_roles()
         self.wb.set_hints(state.id, self.hints.value, by=self.by)
         self.follower.watch(state.id)
         return state
@@ -138,8 +128,11 @@ class FacilitatorApp(Page):
         self.deck = NudgeDeck(self.wb, sid, by=self.by)
         self.realism = RealismForm(self.wb, sid, self._agent(state))
         card = self.wb.drawn_card(sid).card
-        brief = w.HTML(f'<div class="rp-card"><b>{escape(card.title)}</b> · {escape(card.skill)}<br>'
-                       f"{escape(card.brief)}</div>")
+        seats = (("Agent", "agent"), ("Customer", "customer"))
+        cast = " · ".join(f"{label}: <b>{escape(self.wb.person_name(p))}</b>"
+                          for label, role in seats for p, r in state.roles.items() if r == role)
+        brief = w.HTML(f'<div class="rp-card"><b>{escape(card.title)}</b> · {escape(card.skill)}'
+                       f'<div class="rp-cast">{cast}</div>{escape(card.brief)}</div>')
         tabs = w.Tab([w.HBox([w.VBox([self.chat, restart], layout=w.Layout(width="62%")),
                               w.VBox([self.notes, self.deck], layout=w.Layout(width="38%"))]),
                       self.debrief, self.realism])
