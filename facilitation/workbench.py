@@ -44,6 +44,7 @@ from .vocabulary import COUNTED_PURPOSE, INTENSITIES, SESSION_PURPOSES
 
 __all__ = ["MAX_TEXT", "InvalidInput", "Workbench"]
 
+SCORED_PHASES = ("debrief", "ended")  # the room discusses the score card from the debrief on
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a room
 
 
@@ -188,12 +189,14 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
         return self._transition(scene_id, "start", by)
 
     def skip(self, scene_id: str, by: str | None = None) -> SceneState:
-        """Move on to the next phase; skipping past the debrief ends (and scores) the scene."""
+        """Move on to the next phase; the debrief starts with the score card, and skipping past
+        the debrief ends (and scores again, with the observers' late notes) the scene."""
         state = self._transition(scene_id, "skip", by)
-        return self._scored(state) if state.phase == "ended" else state
+        return self._scored(state) if state.phase in SCORED_PHASES else state
 
     def goto(self, scene_id: str, phase: str, by: str | None = None) -> SceneState:
-        return self._transition(scene_id, "goto", by, phase=phase)
+        state = self._transition(scene_id, "goto", by, phase=phase)
+        return self._scored(state) if state.phase in SCORED_PHASES else state
 
     def pause(self, scene_id: str, by: str | None = None, reason: str = "facilitator") -> SceneState:
         """Pause the clock. ``reason="consent"``: a participant's pause, never penalised."""
@@ -210,7 +213,8 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
         return self._scored(self._transition(scene_id, "end", by))
 
     def _scored(self, ended: SceneState) -> SceneState:
-        """An ended scene with its score card stored (when anyone spoke), as the room now sees it."""
+        """A scene in debrief or ended with its score card stored (when the agent spoke), as the
+        room now sees it."""
         if self._score_if_spoken(ended.id) is None:
             return ended
         return self.scene_state(ended.id)

@@ -19,6 +19,7 @@ from widgets.sessions import SessionDesk
 
 CARD = "frustrated-billing-customer"
 HOSTILE = "<img src=x onerror=alert(1)>"
+GOOD_LINE = "That sounds really stressful, I'm sorry. Can you tell me what changed on your team?"
 
 
 @pytest.fixture
@@ -138,6 +139,24 @@ def test_restarting_the_act_keeps_the_abandoned_attempt(room) -> None:
     branches = facilitator.wb.branches(facilitator.scene.id)
     assert [b.reason for b in branches][-1] == "restart"
     assert "Whatever." in facilitator.chat.attempts.children[0].value
+
+
+def test_the_agent_sees_this_attempts_account_and_facts_until_the_debrief(room) -> None:
+    facilitator, _ = room
+    drawn = facilitator.wb.drawn_card(facilitator.scene.id)
+    screen = facilitator.screen.value
+    for shown in (drawn.values["seats_added"], drawn.values["actual_charge"], drawn.values["customer_name"],
+                  "cannot be refunded"):  # this attempt's draw, and the rule to work within
+        assert shown in screen, shown
+    assert drawn.card.hidden_objectives[0].need not in screen  # what the customer keeps to themself
+    _to_act(facilitator)
+    assert facilitator.screen.layout.display is None and facilitator.tabs.selected_index == 0
+    _say(facilitator, GOOD_LINE)
+    facilitator.bar.buttons["skip"].click()  # act → rewind
+    facilitator.bar.buttons["skip"].click()  # rewind → debrief
+    assert facilitator.screen.layout.display == "none"
+    assert facilitator.tabs.selected_index == 1  # the debrief tab opens by itself…
+    assert "Score " in facilitator.debrief.card.value  # …with the score card already there
 
 
 def test_a_nudge_is_one_click(room) -> None:

@@ -13,6 +13,7 @@ import ipywidgets as w
 from facilitation.customers.human import HumanCustomer
 from facilitation.records import Changes, Message, SceneState
 
+from .agentscreen import AgentScreen
 from .casting import RoleCasting
 from .chat import ChatView
 from .common import STYLE, Status, button, escape, guarded, refusal
@@ -59,6 +60,9 @@ class Page(w.VBox):
     def poll(self) -> bool:
         """One look at the store (tests call this; a served page polls on its own)."""
         return self.follower.poll()
+
+
+DEBRIEF_TAB, DEBRIEF_TAB_PHASES = 1, ("debrief", "ended")
 
 
 class FacilitatorApp(Page):
@@ -127,24 +131,41 @@ class FacilitatorApp(Page):
         restart.on_click(guarded(self.status)(lambda _: self.restart()))
         self.deck = NudgeDeck(self.wb, sid, by=self.by)
         self.realism = RealismForm(self.wb, sid, self._agent(state))
-        card = self.wb.drawn_card(sid).card
+        drawn = self.wb.drawn_card(sid)
+        card = drawn.card
+        self.screen = AgentScreen(drawn)
+        self.screen.show(state.phase)
         seats = (("Agent", "agent"), ("Customer", "customer"))
         cast = " · ".join(f"{label}: <b>{escape(self.wb.person_name(p))}</b>"
                           for label, role in seats for p, r in state.roles.items() if r == role)
         brief = w.HTML(f'<div class="rp-card"><b>{escape(card.title)}</b> · {escape(card.skill)}'
                        f'<div class="rp-cast">{cast}</div>{escape(card.brief)}</div>')
-        tabs = w.Tab([w.HBox([w.VBox([self.chat, restart], layout=w.Layout(width="62%")),
-                              w.VBox([self.notes, self.deck], layout=w.Layout(width="38%"))]),
-                      self.debrief, self.realism])
+        self.tabs = tabs = w.Tab([w.HBox([w.VBox([self.chat, restart], layout=w.Layout(width="62%")),
+                                          w.VBox([self.screen, self.notes, self.deck],
+                                                 layout=w.Layout(width="38%"))]),
+                                  self.debrief, self.realism])
         for i, title in enumerate(("Scene", "Debrief", "Realism")):
             tabs.set_title(i, title)
+        self._shown_phase = state.phase
+        if state.phase in DEBRIEF_TAB_PHASES:
+            tabs.selected_index = DEBRIEF_TAB
         self.panel.children = [brief, self.bar, tabs]
+
+    def _follow_phase(self, phase: str) -> None:
+        """The agent's screen through brief and act; the debrief tab opens when the debrief starts."""
+        if phase == self._shown_phase:
+            return
+        self._shown_phase = phase
+        self.screen.show(phase)
+        if phase in DEBRIEF_TAB_PHASES:
+            self.tabs.selected_index = DEBRIEF_TAB
 
     def changed(self, changes: Changes) -> None:
         if self.scene is None or self.chat is None or self.bar is None or self.debrief is None:
             return
         state = self.wb.scene_state(self.scene.id)
         self.bar.show(state)
+        self._follow_phase(state.phase)
         if changes.messages or changes.branches or changes.events:
             self.chat.refresh()
         if changes.notes or changes.debrief or state.phase == "ended":
@@ -175,6 +196,7 @@ class FacilitatorApp(Page):
             self.chat.open_act()
         if state.phase in ("debrief", "ended") and self.debrief is not None:
             self.debrief.refresh()
+        self._follow_phase(state.phase)
 
     def _set_hints(self, on: bool) -> None:
         if self.scene is not None:
