@@ -11,6 +11,7 @@ from facilitation.clock import FakeClock
 from facilitation.library import Library
 from facilitation.roster import sessions as roster_sessions
 from facilitation.workbench import Workbench
+from tests.conftest import POOR
 from widgets.apps import FacilitatorApp, ObserverApp, ProjectorApp
 from widgets.common import Status, guarded
 from widgets.join import JoinForm, joined
@@ -136,6 +137,9 @@ def test_restarting_the_act_keeps_the_abandoned_attempt(room) -> None:
     _to_act(facilitator)
     _say(facilitator, "Whatever.")
     facilitator.restart_button.click()
+    assert facilitator.confirm_restart.asking and [b.reason for b in facilitator.wb.branches(
+        facilitator.scene.id)][-1] != "restart"  # nothing happens before the second click
+    facilitator.confirm_restart.yes.click()
     branches = facilitator.wb.branches(facilitator.scene.id)
     assert [b.reason for b in branches][-1] == "restart"
     assert "Whatever." in facilitator.chat.attempts.children[0].value
@@ -159,6 +163,19 @@ def test_the_agent_sees_this_attempts_account_and_facts_until_the_debrief(room) 
     assert "Score " in facilitator.debrief.card.value  # …with the score card already there
 
 
+def test_the_message_box_closes_once_the_customer_has_left(room) -> None:
+    facilitator, _ = room
+    _to_act(facilitator)
+    for line in [*POOR, "You should have read the terms.", "Not my problem.", "Anything else?"] * 2:
+        if facilitator.chat.box.disabled:
+            break
+        _say(facilitator, line)
+    state = facilitator.wb.customer_state(facilitator.scene.id)
+    assert state.ended and state.outcome in ("escalated", "abandoned")
+    assert facilitator.chat.box.disabled and facilitator.chat.send.disabled
+    assert "retry from a line" in facilitator.chat.box.placeholder
+
+
 def test_a_nudge_is_one_click(room) -> None:
     facilitator, _ = room
     _to_act(facilitator)
@@ -172,6 +189,10 @@ def test_debrief_board_keeps_the_layers_and_shows_the_score_card(room) -> None:
     _to_act(facilitator)
     _say(facilitator, "I'm so sorry, that sounds frustrating. I'll email the breakdown by 5pm today.")
     facilitator.bar.buttons["end"].click()
+    facilitator.bar.confirm_end.no.click()
+    assert facilitator.wb.scene_state(facilitator.scene.id).phase != "ended"  # a slip of the mouse
+    facilitator.bar.buttons["end"].click()
+    facilitator.bar.confirm_end.yes.click()
     board = facilitator.debrief
     board.person.value, board.layer.value, board.text.value = "ana", "feeling", f"Nervous {HOSTILE}"
     board.add.click()

@@ -12,11 +12,12 @@ import ipywidgets as w
 
 from facilitation.customers.human import HumanCustomer
 from facilitation.records import Changes, Message, SceneState
+from facilitation.vocabulary import CATEGORY_TITLES, DIFFICULTIES
 
 from .agentscreen import AgentScreen
 from .casting import RoleCasting
 from .chat import ChatView
-from .common import STYLE, Status, button, escape, guarded, refusal
+from .common import STYLE, Confirm, Status, button, escape, guarded, refusal
 from .debrief import DebriefBoard, observations_html
 from .join import JoinForm, joined
 from .launch import AccessDenied, query_params, require_facilitator
@@ -72,9 +73,13 @@ class FacilitatorApp(Page):
         super().__init__(wb, session_code, **kwargs)
         self.by = by or self.info.facilitator
         self.follower.on_poll = wb.tick  # this kernel advances the clock's record: overtime is noted once
-        cards = sorted(wb.library.cards.values(), key=lambda c: (c.category, c.difficulty, c.title))
-        self.card = w.Dropdown(options=[(f"{c.title} · {c.difficulty} · {c.channel}", c.id) for c in cards],
-                               description="Card", layout=w.Layout(width="36em"))
+        level = {d: i for i, d in enumerate(DIFFICULTIES)}
+        cards = sorted(wb.library.cards.values(),
+                       key=lambda c: (CATEGORY_TITLES[c.category], level[c.difficulty], c.title))
+        # grouped as the library groups them: category, then beginner → advanced
+        self.card = w.Dropdown(options=[(f"{CATEGORY_TITLES[c.category]} · {c.difficulty} · {c.title} "
+                                         f"({c.channel})", c.id) for c in cards],
+                               description="Card", layout=w.Layout(width="40em"))
         self.engine = w.Dropdown(options=ENGINES, value="embedded", description="Customer")
         self.hints = w.Checkbox(value=True, description="Live hints for the agent")
         self.new_scene = button("New scene", style="primary")
@@ -128,7 +133,9 @@ class FacilitatorApp(Page):
         self.restart_button = restart = button("Restart the act",
                                                tooltip="Start over from the first line; this attempt is kept")
         restart.add_class("rp-restart")
-        restart.on_click(guarded(self.status)(lambda _: self.restart()))
+        self.confirm_restart = Confirm("Start the act over from the first line? This attempt is kept.",
+                                       "Yes, restart", self.restart, self.status)
+        restart.on_click(lambda _: self.confirm_restart.ask())
         self.deck = NudgeDeck(self.wb, sid, by=self.by)
         self.realism = RealismForm(self.wb, sid, self._agent(state))
         drawn = self.wb.drawn_card(sid)
@@ -140,7 +147,8 @@ class FacilitatorApp(Page):
                           for label, role in seats for p, r in state.roles.items() if r == role)
         brief = w.HTML(f'<div class="rp-card"><b>{escape(card.title)}</b> · {escape(card.skill)}'
                        f'<div class="rp-cast">{cast}</div>{escape(card.brief)}</div>')
-        self.tabs = tabs = w.Tab([w.HBox([w.VBox([self.chat, restart], layout=w.Layout(width="62%")),
+        self.tabs = tabs = w.Tab([w.HBox([w.VBox([self.chat, w.HBox([restart, self.confirm_restart])],
+                                                 layout=w.Layout(width="62%")),
                                           w.VBox([self.screen, self.notes, self.deck],
                                                  layout=w.Layout(width="38%"))]),
                                   self.debrief, self.realism])

@@ -18,6 +18,7 @@ from .common import Status, button, escape, guarded
 from .transcript import AttemptsView, RowAction, TranscriptView
 
 if TYPE_CHECKING:
+    from facilitation.customers import CustomerState
     from facilitation.workbench import Workbench
 
 TALKING = ("act", "rewind")
@@ -35,7 +36,8 @@ class ChatView(w.VBox):
         self.attempts = AttemptsView(self.transcript)
         self.notice = w.HTML("")
         self.hint = w.HTML("")
-        self.box = w.Textarea(placeholder=f"Type the {speaker}'s message…", rows=2,
+        self.placeholder = f"Type the {speaker}'s message…"
+        self.box = w.Textarea(placeholder=self.placeholder, rows=2,
                               layout=w.Layout(width="100%"))
         self.box.add_class("rp-input")
         self.send = button("Send", style="primary", width="6em")
@@ -59,15 +61,18 @@ class ChatView(w.VBox):
         self.attempts.show(self.wb.branches(self.scene_id), state.branch,
                            lambda b: self.wb.transcript(self.scene_id, b))
         self.phase = state.phase
-        talking = state.phase in TALKING and not state.paused
+        customer = self.wb.customer_state(self.scene_id, transcript) if state.engine != "human" else None
+        over = customer is not None and customer.ended  # nobody is listening any more
+        talking = state.phase in TALKING and not state.paused and not over
         self.box.disabled = self.send.disabled = not talking
-        self._show_customer_notice(state, transcript)
+        self.box.placeholder = ("The customer has left this attempt: retry from a line (↺) or move on."
+                                if over else self.placeholder)
+        self._show_customer_notice(state, customer)
         self._show_hint()
 
-    def _show_customer_notice(self, scene: SceneState, transcript: list[Message]) -> None:
+    def _show_customer_notice(self, scene: SceneState, state: CustomerState | None) -> None:
         if self.speaker != "agent" or scene.engine == "human":
             return
-        state = self.wb.customer_state(self.scene_id, transcript)
         notice = state.notice if state is not None else None
         ended = f"The customer has {state.outcome} the conversation." if state and state.ended else None
         parts = [escape(p) for p in (notice, ended) if p]

@@ -95,3 +95,31 @@ def refusal(error: object) -> w.HTML:
 def button(label: str, *, style: str = "", tooltip: str = "", width: str = "auto") -> w.Button:
     return w.Button(description=label, button_style=style, tooltip=tooltip or label,
                     layout=w.Layout(width=width))
+
+
+class Confirm(w.HBox):
+    """A second step for what the room cannot take back (ending a scene, restarting the act):
+    the question and its two answers appear beside the control that asked."""
+
+    def __init__(self, question: str, yes: str, on_yes: Callable[[], Any], status: Status,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.question = w.HTML(f'<span class="rp-confirm-q">{escape(question)}</span>')
+        self.yes = button(yes, style="danger")
+        self.yes.add_class("rp-confirm-yes")
+        self.no = button("Cancel")
+        self.no.add_class("rp-confirm-no")
+        self.yes.on_click(guarded(status)(lambda _: (self.hide(), on_yes())))
+        self.no.on_click(lambda _: self.hide())
+        self.children = [self.question, self.yes, self.no]
+        self.hide()
+
+    def ask(self) -> None:
+        self.layout.display = None
+
+    def hide(self) -> None:
+        self.layout.display = "none"
+
+    @property
+    def asking(self) -> bool:
+        return self.layout.display != "none"

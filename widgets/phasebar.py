@@ -11,7 +11,7 @@ import ipywidgets as w
 from facilitation.records import SceneState
 from facilitation.vocabulary import PHASES
 
-from .common import Status, button, guarded
+from .common import Confirm, Status, button, guarded
 from .countdown import Countdown
 
 if TYPE_CHECKING:
@@ -49,12 +49,17 @@ class PhaseBar(w.VBox):
             "extend": button(f"+{EXTEND_SECONDS // 60} min", tooltip="Give this phase another minute"),
             "end": button("End scene", style="danger"),
         }
+        self.confirm_end = Confirm("End the scene now? It is scored and the clock stops.", "Yes, end it",
+                                   lambda: self.act("end"), self.status)
         for name, b in self.buttons.items():
             b.add_class(f"rp-{name}")
-            b.on_click(guarded(self.status)(lambda _, name=name: self.act(name)))
+            click = (lambda _: self.confirm_end.ask()) if name == "end" else \
+                (lambda _, name=name: self.act(name))
+            b.on_click(guarded(self.status)(click))
         row = [self.pills, self.countdown]
-        self.children = [w.HBox(row), w.HBox(list(self.buttons.values())), self.status] if controls \
-            else [w.HBox(row)]
+        self.children = [w.HBox(row), w.HBox([*self.buttons.values(), self.confirm_end]), self.status] \
+            if controls else [w.HBox(row)]
+        self.add_class("rp-phasebar")
         self.show(wb.scene_state(scene_id))
 
     def act(self, name: str) -> SceneState:
