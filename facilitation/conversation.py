@@ -82,7 +82,7 @@ class Conversation(SceneBase):
         def change(conn: Connection, row: Row, version: int) -> Branch:
             branch = self._fork(conn, row, version, 0, "restart", by)
             machine = PhaseMachine(scene_durations(conn, scene_id))
-            state, payload = machine.goto(phase_state_of(row), "act", self.clock.now())
+            state, payload = machine.goto(phase_state_of(row), self.clock.now(), "act")
             save_phase(conn, scene_id, state)
             self._record_event(conn, scene_id, version, payload.pop("kind"), payload, by)
             return branch

@@ -83,7 +83,7 @@ class PhaseMachine:
         new = self._enter(state, PHASES[i + 1] if i + 1 < len(PHASES) else ENDED, now)
         return new, self._moved("skip", state, new, left=state.remaining_at(now))
 
-    def goto(self, state: PhaseState, phase: str, now: datetime) -> tuple[PhaseState, Event]:
+    def goto(self, state: PhaseState, now: datetime, phase: str) -> tuple[PhaseState, Event]:
         """Jump to a named phase (e.g. back to act to restart it)."""
         self._require_active(state, "change phase")
         if phase not in PHASES:

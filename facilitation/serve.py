@@ -96,6 +96,12 @@ def voila_environment(options: ServeOptions) -> dict[str, str]:
     if options.db:
         env["ROLEPLAY_DB"] = options.db
     env.setdefault("ROLEPLAY_CARDS", str(library_dir("card")))
+    # Where the room's pages are, for the projector's QR code (kernels cannot see the URL).
+    env["ROLEPLAY_ROOM_URL"] = page_urls(options, None)["facilitator"].split("/facilitator.ipynb")[0]
+    if options.lan:
+        env["ROLEPLAY_ROOM_TOKEN"] = options.token
+    else:
+        env.pop("ROLEPLAY_ROOM_TOKEN", None)
     if options.lan:
         env["ROLEPLAY_FACILITATOR_KEY"] = options.facilitator_key
     else:

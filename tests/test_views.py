@@ -13,9 +13,10 @@ from facilitation.roster import sessions as roster_sessions
 from facilitation.workbench import Workbench
 from tests.conftest import POOR
 from widgets.apps import FacilitatorApp, ObserverApp, ProjectorApp
-from widgets.common import Status, guarded
+from widgets.common import Status, escape, guarded
 from widgets.join import JoinForm, joined
 from widgets.launch import AccessDenied, require_facilitator
+from widgets.projector import observer_link
 from widgets.sessions import SessionDesk
 
 CARD = "frustrated-billing-customer"
@@ -343,7 +344,29 @@ def test_the_projector_follows_the_session(room) -> None:
     assert "Frustrated Billing" in projector.view.title.value
     facilitator.bar.buttons["start"].click()
     projector.poll()
-    assert projector.view.countdown.phase == "brief" and projector.view.countdown.size == "7em"
+    assert projector.view.countdown.phase == "brief" and projector.view.countdown.size == "12em"
+    brief = facilitator.wb.drawn_card(facilitator.scene.id).card.brief
+    assert escape(brief) in projector.view.brief.value  # the whole brief, the task included
+    assert facilitator.info.code in projector.view.join.value
+    assert "?session=" not in projector.view.join.value  # no developer text on the wall
+
+
+def test_the_projector_shows_a_qr_code_for_observers_and_the_debrief_layer(room, monkeypatch) -> None:
+    facilitator, _ = room
+    monkeypatch.setenv("ROLEPLAY_ROOM_URL", "http://10.0.0.5:8866/voila/render")
+    monkeypatch.setenv("ROLEPLAY_ROOM_TOKEN", "tok")
+    assert observer_link("K7Q2") == "http://10.0.0.5:8866/voila/render/observer.ipynb?session=K7Q2&token=tok"
+    projector = ProjectorApp(facilitator.wb, facilitator.info.code)
+    projector.poll()
+    assert "<svg" in projector.view.join.value and "<script" not in projector.view.join.value
+    assert projector.view.layers.value == ""
+    _to_act(facilitator)
+    facilitator.wb.goto(facilitator.scene.id, "debrief")
+    projector.poll()
+    assert 'rp-now" data-layer="feeling"' in projector.view.layers.value  # the room starts with feelings
+    facilitator.wb.add_debrief(facilitator.scene.id, "ana", "strength", "Named the shock first")
+    projector.poll()
+    assert 'rp-now" data-layer="strength"' in projector.view.layers.value
 
 
 def test_facilitator_pages_need_the_key_when_the_server_set_one(monkeypatch) -> None:

@@ -316,7 +316,7 @@ def lens_html(lens: dict[str, object]) -> str:
 class ProjectorApp(Page):
     def __init__(self, wb: Workbench, session_code: str, **kwargs: object) -> None:
         super().__init__(wb, session_code, **kwargs)
-        self.view = ProjectorView(wb)
+        self.view = ProjectorView(wb, self.info.code)
         self.children = [self.header, self.view, self.status]
         self.view.show(None)
 
