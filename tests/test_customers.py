@@ -425,7 +425,9 @@ def test_a_peer_playing_the_customer_gets_the_cards_customer_lens(library: Libra
     card = scene.drawn.card
     assert lens["fears losing"] == card.customer_lens.fears_losing
     assert card.customer.name in lens["who"] and lens["open with"] == card.arc.opening[0]
-    assert all(
-        o.need in " ".join(lens["hidden needs (reveal only when the agent earns them)"])
-        for o in card.hidden_objectives
-    )
+    needs = " ".join(lens["hidden needs (reveal only when the agent earns them)"])
+    assert all(o.need in needs for o in card.hidden_objectives)
+    # what earns a need, in words a peer can play from, never the analyser's ids
+    assert "Reveal it when the agent acknowledges or validates your feeling" in needs
+    assert not any(b in needs for o in card.hidden_objectives for b in o.earned_by if "_" in b)
+    assert "earned by" not in needs

@@ -12,7 +12,7 @@ from facilitation.library import Library
 from facilitation.roster import sessions as roster_sessions
 from facilitation.workbench import Workbench
 from tests.conftest import POOR
-from widgets.apps import FacilitatorApp, ObserverApp, ProjectorApp
+from widgets.apps import CustomerApp, FacilitatorApp, ObserverApp, ProjectorApp
 from widgets.common import Status, escape, guarded
 from widgets.join import JoinForm, joined
 from widgets.launch import AccessDenied, require_facilitator
@@ -367,6 +367,25 @@ def test_the_projector_shows_a_qr_code_for_observers_and_the_debrief_layer(room,
     facilitator.wb.add_debrief(facilitator.scene.id, "ana", "strength", "Named the shock first")
     projector.poll()
     assert 'rp-now" data-layer="strength"' in projector.view.layers.value
+
+
+def test_the_peer_playing_the_customer_sees_the_clock_and_the_chat_first(room) -> None:
+    facilitator, _ = room
+    facilitator.engine.value = "human"
+    facilitator.create_scene()
+    facilitator.poll()
+    customer_seat = next(p for p, r in facilitator.scene.roles.items() if r == "customer")
+    page = CustomerApp(facilitator.wb, facilitator.info.code, customer_seat)
+    page.poll()
+    _to_act(facilitator)
+    page.poll()
+    assert page.bar.countdown.phase == "act"  # the clock and the phase, as the room sees them
+    chat_column, lens = page.panel.children[1].children
+    assert page.chat in chat_column.children and not page.chat.box.disabled
+    assert "Your customer lens" in lens.value and "earned by" not in lens.value
+    page.chat.box.value = "Why was I charged double?"
+    page.chat.send.click()
+    assert [m.speaker for m in facilitator.wb.transcript(facilitator.scene.id)] == ["customer"]
 
 
 def test_facilitator_pages_need_the_key_when_the_server_set_one(monkeypatch) -> None:

@@ -283,20 +283,28 @@ class CustomerApp(Page):
         super().__init__(wb, session_code, **kwargs)
         self.person = person
         self.chat: ChatView | None = None
+        self.bar: PhaseBar | None = None
 
     def show_scene(self, state: SceneState | None) -> None:
         super().show_scene(state)
         if state is None:
             return
+        self.bar = PhaseBar(self.wb, state.id, controls=False)
         if state.engine != "human":
-            self.panel.children = [w.HTML("<p>The simulated customer plays this scene; watch the room.</p>")]
+            watch = w.HTML("<p>The simulated customer plays this scene; watch the room.</p>")
+            self.panel.children = [self.bar, watch]
             self.chat = None
             return
         scene = self.wb.scene_context(state.id)
         self.chat = ChatView(self.wb, state.id, speaker="customer", by=self.person)
-        self.panel.children = [w.HTML(lens_html(HumanCustomer.lens(scene))), self.chat]
+        # the chat first, in view; the lens beside it to play from
+        self.panel.children = [self.bar, w.HBox([w.VBox([self.chat], layout=w.Layout(width="58%")),
+                                                 w.HTML(lens_html(HumanCustomer.lens(scene)),
+                                                        layout=w.Layout(width="42%"))])]
 
     def changed(self, changes: Changes) -> None:
+        if self.scene is not None and self.bar is not None:
+            self.bar.show(self.wb.scene_state(self.scene.id))
         if self.chat is not None:
             self.chat.refresh()
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ..errors import WorkbenchError
 from ..records import Message
+from ..vocabulary import BEHAVIOURS
 from . import CustomerTurn, SceneContext
 from .state import CustomerState
 
@@ -29,7 +30,8 @@ class HumanCustomer:
             "why timing matters": card.customer_lens.why_timing_matters,
             "open with": card.arc.opening[0],
             "hidden needs (reveal only when the agent earns them)": [
-                f"{o.need} — earned by {', '.join(o.earned_by)}" for o in card.hidden_objectives],
+                f"{o.need} Reveal it when the agent {earned_by(o.earned_by)}."
+                for o in card.hidden_objectives],
             "calm down when the agent": [r.effect for r in scene.persona.calmed_by],
             "get angrier when the agent": [r.effect for r in scene.persona.angered_by],
         }
@@ -43,3 +45,11 @@ class HumanCustomer:
 
     def nudge(self, state: CustomerState, kind: str, text: str) -> CustomerState:
         return state  # the facilitator tells the peer in the room
+
+
+def earned_by(behaviours: Sequence[str]) -> str:
+    """What the agent must do, in the customer's words: "acknowledges or validates your feeling
+    or summarises what you said" (never the analyser's ids)."""
+    said = [BEHAVIOURS.get(b, b.replace("_", " ")).replace("the customer's", "your")
+            .replace("the customer", "you") for b in behaviours]
+    return " or ".join(said)
