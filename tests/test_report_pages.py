@@ -90,3 +90,18 @@ def test_money_in_a_live_report_shows_as_typed_not_as_maths(page: Any, server: S
     page.wait_for_timeout(1500)  # MathJax typesets after the outputs are drawn
     assert page.locator("mjx-container, .MathJax").count() == 0
     assert line in page.inner_text("body")  # "$203.23 … the $450 difference", exactly as typed
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    ("team=Nope", "no team 'Nope' in this store; its teams are "),
+    ("since=2026-13-01", "parameter since: '2026-13-01' is not a date like 2026-11-01"),
+])
+def test_a_bad_team_or_date_in_the_url_is_one_clear_line(page: Any, server: Server, query: str,
+                                                         said: str) -> None:
+    page.goto(f"http://127.0.0.1:{server.options.port}/voila/render/reports/team_dashboard.ipynb?{query}")
+    line = page.locator(".rp-refusal")
+    line.wait_for(timeout=TIMEOUT)
+    assert said in line.inner_text()
+    body = page.inner_text("body")
+    assert "error when executing" not in body.lower() and "Traceback" not in body
+    assert page.locator(".js-plotly-plot").count() == 0

@@ -29,9 +29,9 @@ from ..personas import load_personas
 from ..privacy import redact
 from ..records import Branch, Message, lineage
 from ..rubrics import Rubric
-from ..store import Database
+from ..store import Database, upgraded
 from ..store import queries as q
-from ..store.schema import SCHEMA_VERSION, events, messages, people, scene_roles, scenes, scores, sessions
+from ..store.schema import events, messages, people, scene_roles, scenes, scores, sessions
 from . import display
 from .frames import PASS_MARK
 
@@ -49,10 +49,7 @@ NOTE_COLUMNS = ["observer", "kind", "note or quote", "on message", "the message"
 def open_store(url: str = "") -> Database:
     """The store a report reads: ``url``, else $ROLEPLAY_DB, else the default file. An empty or
     older store is set up first, so it reads as one without scenes, never as "no such table"."""
-    db = Database(url or None)
-    if db.schema_version() != SCHEMA_VERSION:
-        db.init()
-    return db
+    return upgraded(Database(url or None))
 
 
 def chart_text(text: str) -> str:

@@ -279,11 +279,11 @@ def subjects(each: str, db: str | None) -> list[tuple[str, str]]:
     """(parameter value, file name) for everyone or everything that has a scored scene."""
     from sqlalchemy import select
 
-    from ..store import Database
+    from ..store import Database, upgraded
     from ..store.queries import counted
     from ..store.schema import scenes, scores, sessions
 
-    database = Database(db)
+    database = upgraded(Database(db))
     try:
         with database.read() as conn:
             training = counted(scores.c.scene_id)

@@ -19,10 +19,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..errors import NotFound, WorkbenchError
 from ..library import Library
 from ..progress import TrainingPath, load_training_paths, path_status
 from ..rubrics import Rubric
-from ..store import Database
+from ..store import Database, upgraded
 from . import display, insights
 from .frames import PASS_MARK, Frames, load_frames
 from .params import DEFAULT_DAYS, Period, parse_day
@@ -47,6 +48,7 @@ class TeamDashboard:
     team: str | None
     monthly_target: int
     message: str | None = None  # one line instead of the dashboard when there is nothing to show
+    refused: bool = False  # the message was already shown as the report's refusal
     threshold: int = 85  # certification: the average over the last ``window`` scenes in an area
     window: int = 10
     headline: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -82,8 +84,12 @@ class TeamDashboard:
 def load(p: Mapping[str, Any], *, library: Library | None = None) -> TeamDashboard:
     """The dashboard for a report's resolved parameters (``db``, ``team``, ``since``, ``until``,
     ``monthly_target``)."""
-    return load_dashboard(p.get("db", ""), p.get("team", ""), p.get("since", ""), p.get("until", ""),
-                          int(p.get("monthly_target", 12)), library=library)
+    try:
+        return load_dashboard(p.get("db", ""), p.get("team", ""), p.get("since", ""), p.get("until", ""),
+                              int(p.get("monthly_target", 12)), library=library)
+    except WorkbenchError as error:  # a bad date, an unknown team: one line, never a cell's traceback
+        display.show_refusal(str(error))
+        return TeamDashboard(_period_without_scores("", ""), None, 12, message=str(error), refused=True)
 
 
 def load_dashboard(db: str = "", team: str = "", since: str = "", until: str = "",
@@ -94,11 +100,27 @@ def load_dashboard(db: str = "", team: str = "", since: str = "", until: str = "
     try:
         if store.schema_version() is None:
             return empty_dashboard(_period_without_scores(since, until), team or None, monthly_target)
-        period = report_period(store, since, until)
+        period = report_period(upgraded(store), since, until)
+        team = known_team(store, team) if team else ""
         frames = load_frames(store, until=period.until, team=team or None, library=library)
     finally:
         store.close()
     return team_dashboard(frames, period, monthly_target, library=library)
+
+
+def known_team(store: Database, team: str) -> str:
+    """The team as the store spells it (any case); an unknown one is refused with the known ones."""
+    from sqlalchemy import select, union
+
+    from ..store.schema import people, sessions
+
+    with store.read() as conn:
+        names = conn.execute(union(select(sessions.c.team), select(people.c.team))).scalars().all()
+    known = sorted({n for n in names if n})
+    found = next((n for n in known if n.lower() == team.strip().lower()), None)
+    if found is None:
+        raise NotFound(f"no team {team!r} in this store; its teams are {', '.join(known) or 'none yet'}")
+    return found
 
 
 def _period_without_scores(since: str, until: str) -> Period:

@@ -44,6 +44,8 @@ def sentences_html(sentences: Sequence[str], ordered: bool = False) -> str:
 
 def header_parts(dash: TeamDashboard) -> list[Part]:
     """What the page covers, or the one line that says there is nothing to cover."""
+    if dash.refused:
+        return []  # its one line is on the page already
     if dash.message:
         return [f'<p class="rp-empty"><strong>{html.escape(dash.message)}</strong></p>']
     before = dash.period.previous()

@@ -166,3 +166,11 @@ def _stored_version(conn: Connection) -> int | None:
         return None
     value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
     return int(value) if value is not None else None
+
+
+def upgraded(db: Database) -> Database:
+    """``db`` at this version's schema: a store written by an older version (or an empty one)
+    is set up first, so a reader never fails on a table or column an upgrade adds."""
+    if db.schema_version() != SCHEMA_VERSION:
+        db.init()
+    return db
