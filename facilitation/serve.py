@@ -84,6 +84,7 @@ def voila_command(options: ServeOptions, root: Path | None = None) -> list[str]:
         f"--MappingKernelManager.cull_interval={options.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.show_tracebacks=False",
+        f"--template={TEMPLATE}",  # the lab template without its CDN stylesheets
     ]
     # A token on a shared network; on loopback the machine's own user is the only viewer.
     command.append(f"--Voila.token={options.token}" if options.lan else "--Voila.token=")
@@ -93,6 +94,8 @@ def voila_command(options: ServeOptions, root: Path | None = None) -> list[str]:
 def voila_environment(options: ServeOptions) -> dict[str, str]:
     """The environment the kernels inherit: the store, the library, and the facilitator's key."""
     env = dict(os.environ)
+    # Voilà finds the room's template in data/voila/templates (JUPYTER_PATH entries come first).
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), env.get("JUPYTER_PATH")) if p)
     if options.db:
         env["ROLEPLAY_DB"] = options.db
     env.setdefault("ROLEPLAY_CARDS", str(library_dir("card")))
@@ -150,6 +153,9 @@ def _lan_address() -> str:
         except OSError:
             return socket.gethostname()
 
+
+TEMPLATE = "roleplay"
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "data"  # holds voila/templates/roleplay
 
 DEMO_PEOPLE = ("ana", "ben", "cy")
 DEMO_CARD = "frustrated-billing-customer"

@@ -159,3 +159,31 @@ def test_an_unconfigured_llm_customer_is_refused_in_view_on_a_laptop(browser: An
     wb.close()
     _shot(page, "facilitator-llm-not-set-up")
     context.close()
+
+
+def test_no_page_asks_the_internet_for_anything(browser: Any, server: Server, session: str) -> None:
+    """The room may have no internet: every request a page makes stays on this machine."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    outside: list[str] = []
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    failures: list[str] = []
+    page.on("pageerror", lambda error: failures.append(str(error)))
+    pages = (("facilitator", {"session": session}), ("observer", {"session": session, "name": "ben"}),
+             ("projector", {"session": session}), ("customer", {"session": session, "name": "cy"}),
+             ("library", {}))
+    for name, query in pages:
+        page.goto(server.url(name, **query))
+        page.locator("#rendered_cells").wait_for(state="visible", timeout=TIMEOUT)  # Voilà has drawn it
+        page.wait_for_timeout(1000)
+    assert outside == []  # Font Awesome from a CDN, once asked by Voilà's template, is not
+    assert failures == []  # no script error ("r.setData is not a function") on any page
+    context.close()

@@ -35,7 +35,8 @@ class ObserverChecklist(w.VBox):
         rows: list[w.Widget] = []
         for item in rubric.checklist:
             if item.kind == "tick":
-                toggle = w.ToggleButton(description=item.label, tooltip=item.prompt, icon="check")
+                # a ✓ in the text, not an icon: icon fonts come from a CDN
+                toggle = w.ToggleButton(description=f"✓ {item.label}", tooltip=item.prompt)
                 toggle.add_class(f"rp-tick-{item.id}")
                 on_tick = guarded(self.status)(lambda change, item=item.id: self.tick(item, change["new"]))
                 toggle.observe(on_tick, "value")
