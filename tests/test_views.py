@@ -100,6 +100,25 @@ def test_the_observer_sees_a_new_message_on_the_next_poll_and_quotes_and_ticks_i
     assert "&lt;b&gt;charge&lt;/b&gt;" in shown and "<b>charge" not in shown
 
 
+def test_tone_softened_goes_on_the_chosen_customer_line_and_the_facilitator_sees_its_number(room) -> None:
+    facilitator, observer = room
+    _to_act(facilitator)  # the customer opens: message 1
+    _say(facilitator, "I'm so sorry, that sounds stressful. What changed on your team lately?")  # 2, reply 3
+    observer.poll()
+    assert observer.checklist.softened.description == "Tone softened at message 3"  # the latest customer line
+    observer.checklist.softened.click()
+    first_row = observer.transcript.rows.children[0]  # the customer's opening carries 〰; agent rows do not
+    assert [b.description for b in first_row.children[1:]] == ["❝", "〰"]
+    assert [b.description for b in observer.transcript.rows.children[1].children[1:]] == ["❝"]
+    first_row.children[2].click()
+    marks = [n for n in facilitator.wb.notes(facilitator.scene.id) if n.kind == "marker"]
+    numbers = {m.id: m.index + 1 for m in facilitator.wb.transcript(facilitator.scene.id)}
+    assert [numbers[n.message_id] for n in marks] == [3, 1]
+    facilitator.poll()
+    assert "tone softened at message 3 <small>(ben)" in facilitator.notes.value
+    assert "tone softened at message 1 <small>(ben)" in facilitator.notes.value
+
+
 def test_the_observers_pause_timer_stores_the_pause(room) -> None:
     facilitator, observer = room
     _to_act(facilitator)

@@ -178,7 +178,14 @@ class FacilitatorApp(Page):
             self.chat.refresh()
         if changes.notes or changes.debrief or state.phase == "ended":
             self.debrief.refresh()
-        self.notes.value = observations_html(self.wb.notes(self.scene.id))
+        notes = self.wb.notes(self.scene.id)
+        numbers = self._numbers() if any(n.message_id for n in notes) else None
+        self.notes.value = observations_html(notes, numbers)
+
+    def _numbers(self) -> dict[int, int]:
+        """Each message's number as the chat shows it, for notes that point at one."""
+        assert self.scene is not None
+        return {m.id: m.index + 1 for m in self.wb.changes_since(self.scene.id, 0).messages}
 
     def rewind(self, message: Message) -> None:
         assert self.scene is not None and self.chat is not None
@@ -260,7 +267,9 @@ class ObserverApp(Page):
         rubric = self.wb.library.rubric(card.rubric)
         self.checklist = ObserverChecklist(self.wb, state.id, rubric, self.observer)
         quote = RowAction("❝", None, guarded(self.status)(self.checklist.quote), "Quote this message")
-        self.transcript = TranscriptView([quote])
+        soften = RowAction("〰", "customer", guarded(self.status)(self.checklist.mark_softened),
+                           "The customer's tone softened here")
+        self.transcript = TranscriptView([quote, soften])
         self.bar = PhaseBar(self.wb, state.id, controls=False)
         self.panel.children = [w.HTML(f"<h3>{escape(card.title)}</h3>"), self.bar,
                                w.HBox([w.VBox([self.transcript], layout=w.Layout(width="60%")),

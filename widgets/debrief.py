@@ -4,7 +4,7 @@ observers quoted. Entries are stored as they are added."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -79,18 +79,21 @@ def _quotes(criterion: dict[str, Any]) -> list[str]:
     return [e["quote"] for e in criterion.get("evidence", []) if e.get("quote")][:3]
 
 
-def observations_html(notes: Sequence[Note]) -> str:
-    """What the observers recorded, for the observations layer."""
+def observations_html(notes: Sequence[Note], numbers: Mapping[int, int] | None = None) -> str:
+    """What the observers recorded, for the observations layer; ``numbers`` gives the chat's
+    number of each message a note points at."""
+    numbers = numbers or {}
     items = []
     for n in notes:
+        at = f" at message {numbers[n.message_id]}" if n.message_id in numbers else ""
         if n.kind == "quote":
             items.append(f"❝{escape(n.text or '')}❞ <small>({escape(n.observer)})</small>")
         elif n.kind == "tick":
             items.append(f"✓ {escape(n.item or '')} <small>({escape(n.observer)})</small>")
         elif n.kind == "marker":
-            items.append(f"tone softened <small>({escape(n.observer)})</small>")
+            items.append(f"tone softened{at} <small>({escape(n.observer)})</small>")
         elif n.kind == "timer" and n.value is not None:
-            items.append(f"pause {n.value / 1000:.1f} s <small>({escape(n.observer)})</small>")
+            items.append(f"pause {n.value / 1000:.1f} s{at} <small>({escape(n.observer)})</small>")
         elif n.kind == "note":
             items.append(f"{escape(n.text or '')} <small>({escape(n.observer)})</small>")
     listed = "".join(f"<li>{i}</li>" for i in items) or "<li>nothing yet</li>"

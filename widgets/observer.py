@@ -30,6 +30,7 @@ class ObserverChecklist(w.VBox):
         self.ticks: dict[str, w.ToggleButton] = {}
         self.tick_notes: dict[str, int] = {}
         self.last_message: Message | None = None
+        self.last_customer: Message | None = None
         self._timer_started: float | None = None
         self.saved = w.HTML("")
         rows: list[w.Widget] = []
@@ -42,7 +43,8 @@ class ObserverChecklist(w.VBox):
                 toggle.observe(on_tick, "value")
                 self.ticks[item.id] = toggle
         rows.append(w.HBox(list(self.ticks.values())))
-        self.softened = button("Tone softened here", tooltip="Mark the customer's latest message")
+        self.softened = button("Tone softened here", tooltip="Mark the customer's latest message "
+                               "(or click 〰 on the message where it softened)")
         self.softened.add_class("rp-softened")
         self.softened.on_click(guarded(self.status)(lambda _: self.mark_softened()))
         self.timer = button("⏱ Start pause timer")
@@ -71,13 +73,15 @@ class ObserverChecklist(w.VBox):
         self._saved(f"Quoted message {message.index + 1}: “{message.text[:60]}”")
         return note
 
-    def mark_softened(self) -> Note | None:
-        if self.last_message is None:
-            self.status.error("No message to mark yet.")
+    def mark_softened(self, message: Message | None = None) -> Note | None:
+        """"Tone softened" at ``message`` (a row's 〰), else at the customer's latest line."""
+        message = message or self.last_customer
+        if message is None:
+            self.status.error("No customer message to mark yet.")
             return None
         note = self.wb.add_note(self.scene_id, self.observer, "marker", item="tone-softened",
-                                message_id=self.last_message.id)
-        self._saved(f"Marked: tone softened at message {self.last_message.index + 1}.")
+                                message_id=message.id)
+        self._saved(f"Marked: tone softened at message {message.index + 1}.")
         return note
 
     def toggle_timer(self) -> Note | None:
@@ -103,8 +107,12 @@ class ObserverChecklist(w.VBox):
         return note
 
     def follow(self, transcript: list[Message]) -> None:
-        """The latest message is what "tone softened" and the timer refer to."""
+        """The latest message is what the timer refers to; the customer's latest line is where
+        "tone softened" goes unless a row's 〰 says otherwise."""
         self.last_message = transcript[-1] if transcript else None
+        self.last_customer = next((m for m in reversed(transcript) if m.speaker == "customer"), None)
+        self.softened.description = (f"Tone softened at message {self.last_customer.index + 1}"
+                                     if self.last_customer else "Tone softened here")
 
     def _saved(self, what: str) -> None:
         self.status.clear()
