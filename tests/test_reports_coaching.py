@@ -213,6 +213,25 @@ def test_the_debrief_shows_the_scored_attempt_and_the_earlier_one_it_replaced(ro
     assert len(debrief.criteria_table(d)) and len(debrief.evidence_table(d))
 
 
+def test_an_observer_seat_nobody_opened_is_no_not_ticked_in_the_agreement(tmp_path: Path,
+                                                                          library: Library) -> None:
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'seats.db'}", library=library, clock=FakeClock())
+    info = wb.create_session("Practice", "fran", ["ana", "obi", "oda"])
+    scene = wb.create_scene(info.id, "frustrated-billing-customer", seed=4,
+                            roles={"ana": "agent", "obi": "observer", "oda": "observer"}).id
+    wb.start(scene)
+    wb.skip(scene)
+    wb.post_message(scene, "agent", "I can email you a breakdown, or set up alerts. Which helps most?",
+                    author="ana")
+    wb.add_note(scene, "obi", "tick", item="options")  # oda never opened the observer page
+    wb.end(scene)
+    d = debrief.scene_debrief(wb.db, scene)
+    assert "obi" in d.agreements.columns and "oda" not in d.agreements.columns
+    assert "not ticked by oda" not in " ".join(d.agreements["agree?"])
+    assert d.facts["observers"] == ["obi", "oda"]  # still listed as seated
+    wb.close()
+
+
 def test_personal_data_in_a_message_is_redacted_in_the_debrief(room: Room) -> None:
     d = debrief.scene_debrief(_db(room), room.rewound)
     shown = " ".join([*d.transcript["message"], *d.earlier[0][1]["message"], *d.notes["note or quote"],

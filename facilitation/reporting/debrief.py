@@ -205,7 +205,9 @@ def scene_debrief(db: Database, scene_id: str, library: Library | None = None) -
         earlier=_earlier_attempts(branch_map, lines, shown, customer),
         mood=_mood(branch_map, lines, shown, customer), card=card,
         notes=_notes_frame(notes, lines, shown, names, rubric),
-        agreements=_agreement_frame(card, notes, observers, names, rubric),
+        # only observers who took notes were watching: a seat nobody opened is no "not ticked"
+        agreements=_agreement_frame(card, notes, [o for o in observers if o in {n.observer for n in notes}],
+                                    names, rubric),
         debrief=pd.DataFrame([{"layer": d.layer, "person": names.get(d.person, d.person),
                                "text": redact(d.text), "at": d.at} for d in entries],
                              columns=["layer", "person", "text", "at"]),
