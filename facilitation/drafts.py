@@ -24,7 +24,9 @@ from .errors import DataInvalid, Problem, WorkbenchError
 from .library import Library, library_dir
 from .yamlsource import parse_yaml
 
-FORM_FIELDS = ("id", "title", "category", "difficulty", "channel", "persona")
+# The fields a card writer fills most, as form fields; the rest of the card is YAML text.
+FORM_FIELDS = ("id", "title", "category", "difficulty", "channel", "persona", "skill", "brief", "spark",
+               "constraint")
 HEADER_KEYS = ("schema_version", *FORM_FIELDS)
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _FIRST_WRITTEN = re.compile(r"line (\d+)\)")
@@ -69,7 +71,9 @@ class DraftCheck:
 
 def compose(fields: Mapping[str, str], body: str) -> str:
     """One card document: the form's fields as its first lines, then the YAML text."""
-    header = {"schema_version": ScenarioCard.SCHEMA_VERSION, **{k: fields.get(k, "") for k in FORM_FIELDS}}
+    # one line per field (the YAML text's line numbers are counted from there): no line breaks
+    header = {"schema_version": ScenarioCard.SCHEMA_VERSION,
+              **{k: " ".join(str(fields.get(k, "")).split()) for k in FORM_FIELDS}}
     lines = [yaml.safe_dump({key: value}, allow_unicode=True, width=10**6, sort_keys=False).strip()
              for key, value in header.items()]
     return "\n".join(lines) + "\n" + body.rstrip() + "\n"
@@ -92,7 +96,8 @@ def starting_point(library: Library, card_id: str) -> tuple[dict[str, str], str]
     """The form fields and YAML text of a new card modelled on ``card_id`` (id and title left blank)."""
     card = library.card(card_id)
     fields = {"id": "", "title": "", "category": card.category, "difficulty": card.difficulty,
-              "channel": card.channel, "persona": card.persona}
+              "channel": card.channel, "persona": card.persona, "skill": card.skill, "brief": card.brief,
+              "spark": card.spark, "constraint": card.constraint}
     source = library.sources.get(("card", card_id))
     if source is not None and source.is_file():
         return fields, body_of(source.read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ scene that drew it, and a writer of cards sees which lines to fix."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Row, select
 
@@ -23,6 +23,7 @@ class RealismSummary(Record):
     ratings: int
     mean: float | None
     flagged_lines: list[str]
+    comments: list[str] = field(default_factory=list)  # what the raters wrote, newest first
 
 
 class Realism(SceneBase):
@@ -63,14 +64,19 @@ class Realism(SceneBase):
                  .where(events.c.kind.in_(("realism", "unrealistic"))).order_by(events.c.id))
         stars: dict[str, list[int]] = {}
         flagged: dict[str, list[str]] = {}
+        comments: dict[str, list[str]] = {}
         with self.db.read() as conn:
             for card_id, kind, payload in conn.execute(query):
                 if kind == "realism":
                     stars.setdefault(card_id, []).append(int(payload["stars"]))
+                    if payload.get("comment"):
+                        comments.setdefault(card_id, []).insert(0, f"{'★' * int(payload['stars'])} "
+                                                                   f"{payload['comment']}")
                 elif payload["text"] not in flagged.setdefault(card_id, []):
                     flagged[card_id].append(payload["text"])
         return {card: RealismSummary(card_id=card, ratings=len(stars.get(card, [])),
-                                     mean=_mean(stars.get(card)), flagged_lines=flagged.get(card, []))
+                                     mean=_mean(stars.get(card)), flagged_lines=flagged.get(card, []),
+                                     comments=comments.get(card, []))
                 for card in sorted({*stars, *flagged})}
 
 

@@ -90,7 +90,7 @@ def test_realism_shows_after_agents_rate_a_card(wb: Workbench) -> None:
     first, line = _scene_with_a_reply(wb)
     second, _ = _scene_with_a_reply(wb)
     wb.rate_realism(first, "ana", 4)
-    wb.rate_realism(second, "ana", 3)
+    wb.rate_realism(second, "ana", 3, comment="She would have asked for <b>a manager</b> sooner")
     wb.flag_line(first, "ana", line, reason="nobody talks like that")
     view.refresh_button.click()
     label = dict((card_id, label) for label, card_id in view.cards.options)[CARD]
@@ -98,6 +98,8 @@ def test_realism_shows_after_agents_rate_a_card(wb: Workbench) -> None:
     view.cards.value = CARD
     assert "★ 3.5 (2 ratings)" in view.detail.value
     assert "flagged as unrealistic" in view.detail.value
+    # what the agent wrote reaches the card's writers, as text
+    assert "★★★ She would have asked for &lt;b&gt;a manager&lt;/b&gt; sooner" in view.detail.value
 
 
 def test_card_text_is_escaped_everywhere_it_is_shown(tmp_path: Path, library: Library) -> None:
@@ -140,11 +142,15 @@ def test_a_draft_starts_from_a_card_without_the_fields_the_form_holds(library: L
     draft.start_over()
     top_level = {line.split(":")[0] for line in draft.body.value.splitlines() if line[:1].isalpha()}
     assert not top_level & set(HEADER_KEYS)
-    assert {"brief", "arc", "phrase_bank"} <= top_level
+    assert {"customer", "arc", "phrase_bank"} <= top_level
     assert (draft.category.value, draft.persona.value) == ("billing-and-accounts", "frustrated-user")
+    written = library.card(CARD)  # the most-used texts are form fields, as the card writes them
+    assert (draft.brief.value, draft.skill.value, draft.constraint.value) == (
+        written.brief, written.skill, written.constraint)
+    assert "{actual_charge}" in draft.brief.value
     assert "id (form): required" in draft.problems.value
     assert draft.save.disabled
-    assert body_of("id: x\ntitle: >-\n  two\n  lines\n# kept\nbrief: b\n") == "# kept\nbrief: b\n"
+    assert body_of("id: x\ntitle: >-\n  two\n  lines\n# kept\narc: b\n") == "# kept\narc: b\n"
 
 
 def test_invalid_input_names_the_field_and_line_and_disables_save(library: Library, tmp_path: Path) -> None:
@@ -182,6 +188,8 @@ def test_a_valid_draft_saves_yaml_that_loads_back(library: Library, tmp_path: Pa
     path = tmp_path / "billing-surprise-copy.yaml"
     assert saved == [path] and path.is_file()
     assert "Saved billing-surprise-copy.yaml" in draft.status.value
+    assert draft.problems.value == "" and 'role="alert"' not in draft.status.value  # nothing red
+    assert draft.save.disabled  # saved: nothing to save until the draft changes
     loaded = Library.load(cards_dir=tmp_path)
     assert loaded.errors == [] and loaded.warnings == []
     card = loaded.card("billing-surprise-copy")

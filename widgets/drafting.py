@@ -80,6 +80,15 @@ class CardDraft(w.VBox):
         self.difficulty = w.Dropdown(options=DIFFICULTIES, description="Difficulty")
         self.channel = w.Dropdown(options=CHANNELS, description="Channel")
         self.persona = w.Dropdown(options=sorted(self.library.personas) or [""], description="Persona")
+        self.skill = w.Text(description="Skill", placeholder="the one skill this card trains",
+                            continuous_update=True, layout=w.Layout(width="40em"))
+        wide = w.Layout(width="100%", height="4.5em")
+        self.brief = w.Textarea(description="Brief", placeholder="what the agent reads before the act; "
+                                "{placeholders} are drawn per attempt", continuous_update=True, layout=wide)
+        self.spark = w.Textarea(description="Spark", placeholder="what set the customer off, today",
+                                continuous_update=True, layout=wide)
+        self.constraint = w.Textarea(description="Constraint", placeholder="the rule the agent works within",
+                                     continuous_update=True, layout=wide)
         self.body = w.Textarea(continuous_update=True, rows=28, layout=w.Layout(width="100%"),
                                placeholder="brief: …\ncustomer: …\n(every card field the form does not hold)")
         self.body.add_class("rp-yaml")
@@ -94,13 +103,16 @@ class CardDraft(w.VBox):
 
     def _fields_box(self) -> w.VBox:
         return w.VBox([w.HBox([self.card_id, self.title]),
-                       w.HBox([self.category, self.difficulty, self.channel, self.persona])])
+                       w.HBox([self.category, self.difficulty, self.channel, self.persona]),
+                       self.skill, self.brief, self.spark, self.constraint,
+                       w.HTML("<small>Everything else (customer, facts, criteria…) as YAML:</small>")])
 
     @property
     def fields(self) -> dict[str, w.ValueWidget]:
         """The form's controls by card field name."""
         return {"id": self.card_id, "title": self.title, "category": self.category,
-                "difficulty": self.difficulty, "channel": self.channel, "persona": self.persona}
+                "difficulty": self.difficulty, "channel": self.channel, "persona": self.persona,
+                "skill": self.skill, "brief": self.brief, "spark": self.spark, "constraint": self.constraint}
 
     # -- behaviour ------------------------------------------------------------------
 
@@ -113,8 +125,9 @@ class CardDraft(w.VBox):
             self.body.value = ""
             return
         fields, body = starting_point(self.library, self.start_from.value)
-        for name in ("category", "difficulty", "channel", "persona"):
-            self.fields[name].value = fields[name]
+        for name, value in fields.items():
+            if name not in ("id", "title"):
+                self.fields[name].value = value
         self.body.value = body
 
     def _changed(self, _change: object = None) -> None:
@@ -139,6 +152,8 @@ class CardDraft(w.VBox):
             self.status.error(f"Not saved: fix the {len(error.problems)} problem(s) listed above.")
             return
         self.status.ok(f"Saved {path.name} in {path.parent}.")
-        self.check()
+        # the draft is now that card: no problem to list, nothing to save until it changes
+        self.problems.value = ""
+        self.save.disabled = True
         for callback in self._saved:
             callback(path)

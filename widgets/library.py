@@ -67,6 +67,8 @@ def card_html(card: ScenarioCard, realism: RealismSummary | None) -> str:
         _section("Success criteria", _items(s.text for s in c.success_criteria)),
         _section("Phrase bank", _items(f"[{p.behaviour}] {p.line}" for p in c.phrase_bank)),
     ]
+    if realism and realism.comments:
+        parts.append(_section("What agents said about its realism", _items(realism.comments[:10])))
     if flagged:
         parts.append(_section("Lines agents flagged as unrealistic", _items(flagged)))
     parts.append(f"<details><summary>The whole card</summary><pre>{escape(card_text(drawn))}"
