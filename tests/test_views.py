@@ -165,6 +165,29 @@ def test_restarting_the_act_keeps_the_abandoned_attempt(room) -> None:
     assert "Whatever." in facilitator.chat.attempts.children[0].value
 
 
+@pytest.mark.parametrize(("card_id", "never"), [
+    ("phone-long-hold-apology", "Has switched from chat to a phone call."),  # a phone card
+    ("sso-login-loop-after-idp-change", "Now wants a refund instead of a credit."),  # no bill in an SSO loop
+])
+def test_the_nudge_deck_fits_the_card(room, card_id: str, never: str) -> None:
+    facilitator, _ = room
+    facilitator.card.value = card_id
+    facilitator.create_scene()
+    facilitator.poll()
+    sections = facilitator.deck.children[:3]
+    offered = [b.description for section in sections for b in section.children[1].children]
+    assert never not in offered and "Wants the answer in writing before agreeing to anything." in offered
+
+
+def test_a_cue_card_reaches_the_agents_screen(room) -> None:
+    facilitator, _ = room
+    _to_act(facilitator)
+    cue = facilitator.deck.children[0].children[1].children[0]
+    cue.click()
+    facilitator.poll()
+    assert f"Cue from the facilitator:</b> {escape(cue.description)}" in facilitator.screen.value
+
+
 def test_the_agent_sees_this_attempts_account_and_facts_until_the_debrief(room) -> None:
     facilitator, _ = room
     drawn = facilitator.wb.drawn_card(facilitator.scene.id)

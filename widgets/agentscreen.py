@@ -33,12 +33,25 @@ def agent_screen_html(drawn: DrawnCard) -> str:
             f'<div class="rp-rule"><b>Policy:</b> {escape(card.constraint)}</div></div>')
 
 
-class AgentScreen(w.HTML):
-    """The panel beside the agent's chat; ``show(phase)`` hides it once the debrief starts."""
+class AgentScreen(w.VBox):
+    """The panel beside the agent's chat, with the facilitator's latest cue card on top;
+    ``show(phase)`` hides it once the debrief starts."""
 
     def __init__(self, drawn: DrawnCard, **kwargs: object) -> None:
-        super().__init__(value=agent_screen_html(drawn), **kwargs)
+        super().__init__(**kwargs)
+        self.cue = w.HTML("")
+        self.cue.add_class("rp-cue")
+        self.account = w.HTML(agent_screen_html(drawn))
+        self.children = [self.cue, self.account]
         self.add_class("rp-agent-screen")
+
+    @property
+    def value(self) -> str:
+        return self.cue.value + self.account.value
 
     def show(self, phase: str) -> None:
         self.layout.display = None if phase in SHOWN_IN else "none"
+
+    def show_cue(self, text: str | None) -> None:
+        self.cue.value = (f'<div class="rp-notice"><b>Cue from the facilitator:</b> {escape(text)}</div>'
+                          if text else "")

@@ -5,13 +5,13 @@ page itself, built on a ``Workbench`` so tests drive it without a kernel or a br
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from facilitation.customers.human import HumanCustomer
-from facilitation.records import Changes, Message, SceneState
+from facilitation.records import Changes, Event, Message, SceneState
 from facilitation.vocabulary import CATEGORY_TITLES, DIFFICULTIES
 
 from .agentscreen import AgentScreen
@@ -142,6 +142,7 @@ class FacilitatorApp(Page):
         card = drawn.card
         self.screen = AgentScreen(drawn)
         self.screen.show(state.phase)
+        self.screen.show_cue(self._latest_cue(self.wb.changes_since(sid, 0).events))
         seats = (("Agent", "agent"), ("Customer", "customer"))
         cast = " · ".join(f"{label}: <b>{escape(self.wb.person_name(p))}</b>"
                           for label, role in seats for p, r in state.roles.items() if r == role)
@@ -174,6 +175,9 @@ class FacilitatorApp(Page):
         state = self.wb.scene_state(self.scene.id)
         self.bar.show(state)
         self._follow_phase(state.phase)
+        cue = self._latest_cue(changes.events)
+        if cue is not None:
+            self.screen.show_cue(cue)
         if changes.messages or changes.branches or changes.events:
             self.chat.refresh()
         if changes.notes or changes.debrief or state.phase == "ended":
@@ -181,6 +185,11 @@ class FacilitatorApp(Page):
         notes = self.wb.notes(self.scene.id)
         numbers = self._numbers() if any(n.message_id for n in notes) else None
         self.notes.value = observations_html(notes, numbers)
+
+    @staticmethod
+    def _latest_cue(events: Sequence[Event]) -> str | None:
+        cues = [e.payload["text"] for e in events if e.kind == "nudge" and e.payload.get("type") == "cue"]
+        return cues[-1] if cues else None
 
     def _numbers(self) -> dict[int, int]:
         """Each message's number as the chat shows it, for notes that point at one."""

@@ -25,7 +25,8 @@ class NudgeDeck(w.VBox):
         self.status = Status()
         self.dropped = w.HTML("")
         sections: list[w.Widget] = []
-        for kind, cards in nudge_deck().cards().items():
+        card = wb.drawn_card(scene_id).card
+        for kind, cards in nudge_deck().cards(card.channel, card.category).items():
             buttons = []
             for text in cards:
                 b = button(text, tooltip=f"{kind}: {text}")
