@@ -1,12 +1,18 @@
 """Voilà page loads in Chromium: time to an interactive observer view, and kernels left behind.
 
     python bench/voila_load.py [--loads 50] [--timed 10]
+    python bench/voila_load.py --memory
+
 
 Starts `roleplay serve` as a facilitator would (preheated pool, idle culling; culling set
 short here so the run ends in minutes), opens the observer page in headless Debian
 Chromium, and prints the time from navigation to a clickable checklist. Then it loads the
 page ``--loads`` times, closes every tab, waits one culling interval and counts the
 kernels still alive (the aim: back to the pool size).
+
+``--memory`` opens each page kind once on a server without a pool and prints the memory
+(RSS) of the kernel behind it against the floor: a bare ipykernel with ipywidgets imported,
+the least any widget page costs (the aim: at most 1.5 times the floor).
 """
 
 from __future__ import annotations
@@ -54,12 +60,75 @@ def sync_latency(browser: object, url: str, db: str, session_id: str) -> float:
     return statistics.median(delays)
 
 
+PAGES = {"facilitator": ".rp-start", "observer": ".rp-tick-acknowledgment", "projector": ".rp-countdown",
+         "customer": ".rp-phases", "library": ".widget-dropdown", "reports/team_dashboard": ".rp-as-typed"}
+
+
+def kernel_pids(voila_pid: int) -> set[int]:
+    import psutil
+
+    return {c.pid for c in psutil.Process(voila_pid).children(recursive=True)
+            if "ipykernel" in " ".join(c.cmdline())}
+
+
+def floor_mb() -> float:
+    """The RSS of a running kernel that has shown one ipywidgets button: what no widget page
+    can go under."""
+    import psutil
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        client.execute_interactive("import ipywidgets; display(ipywidgets.Button(description='x'))",
+                                   timeout=60, output_hook=lambda _msg: None)
+        return psutil.Process(manager.provisioner.process.pid).memory_info().rss / 2**20
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def page_memory() -> None:
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    floor = floor_mb()
+    print(f"floor: a running kernel that has shown one ipywidgets button holds {floor:.0f} MB")
+    with tempfile.TemporaryDirectory() as folder:
+        db = f"sqlite:///{folder}/bench.db"
+        wb = Workbench.open(db)
+        info = wb.create_session("Bench", "fran", ["ana", "ben"])
+        wb.create_scene(info.id, "frustrated-billing-customer", seed=1)
+        wb.close()
+        served = start_server(db, Path(folder) / "voila.log", pool_size=0)
+        server = next(served)
+        query = {"facilitator": {"session": info.code}, "observer": {"session": info.code, "name": "ben"},
+                 "projector": {"session": info.code}, "customer": {"session": info.code, "name": "ana"}}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=FLAGS)
+            for name, ready in PAGES.items():
+                before = kernel_pids(server.process.pid)
+                page = browser.new_page()
+                page.goto(server.url(name, **query.get(name, {})))
+                page.locator(ready).first.wait_for(state="attached", timeout=120_000)
+                time.sleep(2)  # the page's first polls and imports settle
+                new = kernel_pids(server.process.pid) - before
+                rss = sum(psutil.Process(k).memory_info().rss for k in new) / 2**20
+                print(f"{name:<24} kernel {rss:5.0f} MB  = {rss / floor:.2f} × the floor")
+                page.close()
+            browser.close()
+        next(served, None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--loads", type=int, default=50)
     parser.add_argument("--timed", type=int, default=10, help="loads timed one at a time")
     parser.add_argument("--pool-size", type=int, default=1)
+    parser.add_argument("--memory", action="store_true", help="each page's kernel memory against the floor")
     args = parser.parse_args()
+    if args.memory:
+        page_memory()
+        return
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:

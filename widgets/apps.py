@@ -360,8 +360,10 @@ class ProjectorApp(Page):
 PageBuilder = Callable[["Workbench", dict[str, str]], w.Widget]
 
 
-def _page(db: str | None, build: PageBuilder) -> w.Widget:
-    """Open the store and warm the analyser, then wait for the viewer's URL and build the page.
+def _page(db: str | None, build: PageBuilder, *, analyses: bool = False) -> w.Widget:
+    """Open the store (and warm the analyser on a page that ``analyses`` agent messages: only
+    the facilitator's, whose kernel plays the customer; the others need not hold its ~50 MB),
+    then wait for the viewer's URL and build the page.
 
     Under a preheated Voilà kernel everything before ``query_params`` runs ahead of the
     request, so the page the viewer waits for is only the binding to their session.
@@ -373,7 +375,8 @@ def _page(db: str | None, build: PageBuilder) -> w.Widget:
     try:
         wb = Workbench.open(db)
         wb.library.cards  # noqa: B018 - loaded now, before the viewer waits
-        warm_analyser()
+        if analyses:
+            warm_analyser()
     except WorkbenchError as error:
         return refusal(error)
     params = query_params()
@@ -406,7 +409,7 @@ def facilitator_app(session: str | None = None, db: str | None = None) -> w.Widg
         if not (params.get("session") or session or "").strip():  # the front desk: pick or set one up
             return SessionDesk(wb, {k: v for k, v in params.items() if k in ("key", "token")})
         return FacilitatorApp(wb, _session(params, session))
-    return _page(db, build)
+    return _page(db, build, analyses=True)
 
 
 def observer_app(session: str | None = None, observer: str | None = None, db: str | None = None) -> w.Widget:
