@@ -258,7 +258,9 @@ def statements(attempt: Attempt, wb: Workbench, base: str) -> list[dict[str, Any
     verdict = "passed" if attempt.passed else "failed"
     plan = (("attempted", f"{attempt.scene_id}/attempted", attempt.started_at, None),
             ("completed", f"{attempt.scene_id}/{attempt.score_id}/completed", attempt.ended_at, result),
-            (verdict, f"{attempt.scene_id}/{attempt.score_id}/{verdict}", attempt.scored_at, result))
+            # a scene scored when its debrief began is judged no earlier than it was completed
+            (verdict, f"{attempt.scene_id}/{attempt.score_id}/{verdict}",
+             max(attempt.scored_at, attempt.ended_at), result))
     out = []
     for verb, key, at, outcome in plan:
         statement = {"id": str(uuid.uuid5(space, key)), "actor": actor,

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from .clock import Clock, utc
 from .coaching import Coaching
@@ -39,7 +39,17 @@ from .scenebase import (
 )
 from .store import Database
 from .store import queries as q
-from .store.schema import branches, messages, people, scene_roles, scenes, session_people, sessions
+from .store.schema import (
+    branches,
+    messages,
+    notes,
+    people,
+    scene_roles,
+    scenes,
+    scores,
+    session_people,
+    sessions,
+)
 from .vocabulary import COUNTED_PURPOSE, INTENSITIES, SESSION_PURPOSES
 
 __all__ = ["MAX_TEXT", "InvalidInput", "Workbench"]
@@ -214,10 +224,21 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
 
     def _scored(self, ended: SceneState) -> SceneState:
         """A scene in debrief or ended with its score card stored (when the agent spoke), as the
-        room now sees it."""
-        if self._score_if_spoken(ended.id) is None:
+        room now sees it. Ending a scene scored at the debrief's start scores it again only if
+        a line or a note came in since."""
+        if self._score_is_current(ended) or self._score_if_spoken(ended.id) is None:
             return ended
         return self.scene_state(ended.id)
+
+    def _score_is_current(self, state: SceneState) -> bool:
+        with self.db.read() as conn:
+            scored = conn.execute(select(scores.c.version, scores.c.branch_id).where(
+                scores.c.scene_id == state.id).order_by(scores.c.id.desc()).limit(1)).first()
+            if scored is None or scored.branch_id != state.branch:
+                return False
+            later = [conn.execute(select(func.max(t.c.version)).where(t.c.scene_id == state.id)).scalar() or 0
+                     for t in (messages, notes)]
+        return max(later) <= scored.version
 
     def tick(self, scene_id: str) -> SceneState:
         """Note overtime once a deadline has passed; writes nothing when there is nothing to note."""

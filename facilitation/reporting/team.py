@@ -117,6 +117,8 @@ def known_team(store: Database, team: str) -> str:
     with store.read() as conn:
         names = conn.execute(union(select(sessions.c.team), select(people.c.team))).scalars().all()
     known = sorted({n for n in names if n})
+    if not known:  # nothing to tell it from: the dashboard says there is nothing to show
+        return team
     found = next((n for n in known if n.lower() == team.strip().lower()), None)
     if found is None:
         raise NotFound(f"no team {team!r} in this store; its teams are {', '.join(known) or 'none yet'}")
