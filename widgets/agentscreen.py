@@ -27,7 +27,7 @@ def agent_screen_html(drawn: DrawnCard) -> str:
     who = card.customer
     history = "".join(f"<li>{escape(line)}</li>" for line in who.history)
     facts = "".join(f"<li>{escape(f.statement)}</li>" for f in card.facts)
-    return (f'{SCREEN_STYLE}<div class="rp-screen"><h4>🖥 Agent\'s screen</h4>'
+    return (f'{SCREEN_STYLE}<div class="rp-screen"><h4>Agent\'s screen</h4>'
             f"<b>{escape(who.name)}</b> · {escape(who.company)}<br>{escape(who.plan)} · {escape(who.tenure)}"
             f"<ul>{history}</ul><h4>On record</h4><ul>{facts}</ul>"
             f'<div class="rp-rule"><b>Policy:</b> {escape(card.constraint)}</div></div>')

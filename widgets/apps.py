@@ -184,7 +184,8 @@ class FacilitatorApp(Page):
             self.debrief.refresh()
         notes = self.wb.notes(self.scene.id)
         numbers = self._numbers() if any(n.message_id for n in notes) else None
-        self.notes.value = observations_html(notes, numbers)
+        names = {n.observer: self.wb.person_name(n.observer) for n in notes}
+        self.notes.value = observations_html(notes, numbers, names)
 
     @staticmethod
     def _latest_cue(events: Sequence[Event]) -> str | None:

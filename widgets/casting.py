@@ -28,7 +28,7 @@ class RoleCasting(w.VBox):
         super().__init__(**kwargs)
         self.wb, self.status = wb, status
         self.info = wb.session(session_code)
-        self.agent = w.Dropdown(description="Agent", layout=w.Layout(width="22em"))
+        self.agent = w.Dropdown(description="Next agent", layout=w.Layout(width="22em"))
         self.customer = w.Dropdown(description="Customer by", layout=w.Layout(width="22em"))
         self.agent.add_class("rp-agent-pick")
         self.customer.add_class("rp-customer-pick")

@@ -5,6 +5,7 @@ observers quoted. Entries are stored as they are added."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -79,13 +80,15 @@ def _quotes(criterion: dict[str, Any]) -> list[str]:
     return [e["quote"] for e in criterion.get("evidence", []) if e.get("quote")][:3]
 
 
-def observations_html(notes: Sequence[Note], numbers: Mapping[int, int] | None = None) -> str:
+def observations_html(notes: Sequence[Note], numbers: Mapping[int, int] | None = None,
+                      names: Mapping[str, str] | None = None) -> str:
     """What the observers recorded, for the observations layer; ``numbers`` gives the chat's
-    number of each message a note points at."""
-    numbers = numbers or {}
+    number of each message a note points at, ``names`` how the room knows each observer."""
+    numbers, names = numbers or {}, names or {}
     items = []
     for n in notes:
         at = f" at message {numbers[n.message_id]}" if n.message_id in numbers else ""
+        n = replace(n, observer=names.get(n.observer, n.observer))
         if n.kind == "quote":
             items.append(f"❝{escape(n.text or '')}❞ <small>({escape(n.observer)})</small>")
         elif n.kind == "tick":
@@ -106,7 +109,9 @@ class DebriefBoard(w.VBox):
         self.wb, self.scene_id = wb, scene_id
         self.status = Status()
         self.columns = {layer: w.HTML() for layer in LAYERS}
-        self.person = w.Dropdown(options=list(people) or ["room"], description="Who")
+        self.names = {p: wb.person_name(p) for p in people}
+        self.person = w.Dropdown(options=[(name, p) for p, name in self.names.items()] or ["room"],
+                                 description="Who")
         self.layer = w.Dropdown(options=[(title, layer) for layer, title in LAYERS.items()],
                                 description="Layer")
         self.text = w.Text(placeholder="What they said", layout=w.Layout(width="30em"))
@@ -132,7 +137,9 @@ class DebriefBoard(w.VBox):
         changes = self.wb.changes_since(self.scene_id, 0)
         for layer, column in self.columns.items():
             entries = [e for e in changes.debrief if e.layer == layer]
-            column.value = "".join(f'<div class="rp-card"><b>{escape(e.person)}</b>: {escape(e.text)}</div>'
-                                   for e in entries)
+            column.value = "".join(f'<div class="rp-card"><b>{escape(self.names.get(e.person, e.person))}'
+                                   f"</b>: {escape(e.text)}</div>" for e in entries)
         self.card.value = score_card_html(self.wb.score_card(self.scene_id))
-        self.observed.value = observations_html(self.wb.notes(self.scene_id))
+        notes = self.wb.notes(self.scene_id)
+        self.observed.value = observations_html(notes, names={n.observer: self.wb.person_name(n.observer)
+                                                              for n in notes})
