@@ -96,6 +96,14 @@ def test_a_facilitator_runs_a_whole_session_from_a_fresh_store(server: Server) -
         _say(page, "Twelve seats were added on your account last month, which is why the bill doubled.", 3)
         _retry_from(page, LINES[1])  # second rewind, in the new attempt
         _say(page, "What would help you most with finance today?", 2)
+        box = page.locator(".rp-input textarea")
+        box.scroll_into_view_if_needed()  # down at the message box, under a long chat…
+        page.wait_for_timeout(300)
+        bar = page.locator(".rp-sticky").bounding_box()
+        assert bar is not None and bar["y"] <= 10  # …the clock and the phase controls stay in view
+        assert page.evaluate("document.querySelector('#rendered_cells').scrollTop") > 200
+        typed = box.bounding_box()
+        assert typed is not None and bar["y"] + bar["height"] <= typed["y"] < LAPTOP["height"]
         _shot(page, "4-after-two-rewinds")
 
         page.locator(".rp-skip").click()  # act → rewind

@@ -98,6 +98,8 @@ class FacilitatorApp(Page):
         self.debrief: DebriefBoard | None = None
         self.children = [self.header, w.HBox([self.card, self.engine, self.new_scene]), self.setup_status,
                          self.casting, self.hints, self.panel, self.status]
+        self.add_class("rp-page")
+        self.panel.add_class("rp-panel")
         scenes = wb.scenes(self.info.id)
         self._suggest_roles()
         if scenes:
@@ -158,6 +160,7 @@ class FacilitatorApp(Page):
         self._shown_phase = state.phase
         if state.phase in DEBRIEF_TAB_PHASES:
             tabs.selected_index = DEBRIEF_TAB
+        self.bar.add_class("rp-sticky")
         self.panel.children = [brief, self.bar, tabs]
 
     def _follow_phase(self, phase: str) -> None:

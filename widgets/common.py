@@ -35,6 +35,12 @@ STYLE = """
 .rp-card { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin: 4px 0; }
 .rp-notice { background: #fff4e5; border-left: 4px solid #f29900; padding: 4px 8px; }
 .rp-big { font-size: 4em; font-weight: bold; }
+/* The facilitator's clock and phase controls stay in view while the chat grows: the bar
+   sticks to the top, so every box around it must let it (no overflow clipping). */
+.rp-sticky { position: sticky; top: 0; z-index: 20; background: var(--jp-layout-color0, white);
+             padding: 4px 0; box-shadow: 0 2px 4px rgba(0, 0, 0, 0.06); }
+.jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .rp-page, .rp-panel {
+  overflow: visible !important; }
 </style>
 """
 
