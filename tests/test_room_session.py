@@ -88,6 +88,9 @@ def test_a_facilitator_runs_a_whole_session_from_a_fresh_store(server: Server) -
         observer.locator(".rp-agent", has_text="real shock").wait_for(timeout=TIMEOUT)
         observer.locator(".rp-tick-acknowledgment").click()
         observer.locator(".rp-saved", has_text="Ticked acknowledgment").wait_for(timeout=TIMEOUT)
+        observer.locator(".rp-transcript .rp-row").last.scroll_into_view_if_needed()  # down the chat…
+        ticks = observer.locator(".rp-tick-acknowledgment").bounding_box()
+        assert ticks is not None and 0 <= ticks["y"] < 768  # …the checklist is still on screen
         _shot(observer, "3-observer")
         page.locator("li", has_text="acknowledgment").filter(has_text="Ben Okafor").first.wait_for(
             timeout=TIMEOUT)  # the facilitator sees the tick by the observer's name

@@ -107,8 +107,8 @@ def test_tone_softened_goes_on_the_chosen_customer_line_and_the_facilitator_sees
     observer.poll()
     assert observer.checklist.softened.description == "Tone softened at message 3"  # the latest customer line
     observer.checklist.softened.click()
-    first_row = observer.transcript.rows.children[0]  # the customer's opening carries 〰; agent rows do not
-    assert [b.description for b in first_row.children[1:]] == ["❝", "〰"]
+    first_row = observer.transcript.rows.children[0]  # the customer's opening carries ≈; agent rows do not
+    assert [b.description for b in first_row.children[1:]] == ["❝", "≈"]
     assert [b.description for b in observer.transcript.rows.children[1].children[1:]] == ["❝"]
     first_row.children[2].click()
     marks = [n for n in facilitator.wb.notes(facilitator.scene.id) if n.kind == "marker"]

@@ -271,6 +271,8 @@ class ObserverApp(Page):
         self.transcript: TranscriptView | None = None
         self.bar: PhaseBar | None = None
         self.header.value += f"<p>Observing as <b>{escape(wb.person_name(observer))}</b></p>"
+        self.add_class("rp-page")
+        self.panel.add_class("rp-panel")
 
     def show_scene(self, state: SceneState | None) -> None:
         super().show_scene(state)
@@ -280,13 +282,15 @@ class ObserverApp(Page):
         rubric = self.wb.library.rubric(card.rubric)
         self.checklist = ObserverChecklist(self.wb, state.id, rubric, self.observer)
         quote = RowAction("❝", None, guarded(self.status)(self.checklist.quote), "Quote this message")
-        soften = RowAction("〰", "customer", guarded(self.status)(self.checklist.mark_softened),
+        soften = RowAction("≈", "customer", guarded(self.status)(self.checklist.mark_softened),
                            "The customer's tone softened here")
         self.transcript = TranscriptView([quote, soften])
         self.bar = PhaseBar(self.wb, state.id, controls=False)
-        self.panel.children = [w.HTML(f"<h3>{escape(card.title)}</h3>"), self.bar,
-                               w.HBox([w.VBox([self.transcript], layout=w.Layout(width="60%")),
-                                       w.VBox([self.checklist], layout=w.Layout(width="40%"))])]
+        side = w.VBox([self.bar, self.checklist], layout=w.Layout(width="40%"))
+        side.add_class("rp-sticky-side")  # the clock and the checklist stay on screen while scrolling
+        columns = w.HBox([w.VBox([self.transcript], layout=w.Layout(width="60%")), side])
+        columns.add_class("rp-panel")
+        self.panel.children = [w.HTML(f"<h3>{escape(card.title)}</h3>"), columns]
 
     def changed(self, changes: Changes) -> None:
         if self.scene is None or self.transcript is None or self.checklist is None or self.bar is None:

@@ -39,6 +39,8 @@ STYLE = """
    sticks to the top, so every box around it must let it (no overflow clipping). */
 .rp-sticky { position: sticky; top: 0; z-index: 20; background: var(--jp-layout-color0, white);
              padding: 4px 0; box-shadow: 0 2px 4px rgba(0, 0, 0, 0.06); }
+.rp-sticky-side { position: sticky; top: 0; align-self: flex-start; z-index: 10;
+                  background: var(--jp-layout-color0, white); }
 .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .rp-page, .rp-panel {
   overflow: visible !important; }
 </style>

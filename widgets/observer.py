@@ -37,14 +37,15 @@ class ObserverChecklist(w.VBox):
         for item in rubric.checklist:
             if item.kind == "tick":
                 # a ✓ in the text, not an icon: icon fonts come from a CDN
-                toggle = w.ToggleButton(description=f"✓ {item.label}", tooltip=item.prompt)
+                toggle = w.ToggleButton(description=f"✓ {item.label}", tooltip=item.prompt,
+                                        layout=w.Layout(width="auto"))
                 toggle.add_class(f"rp-tick-{item.id}")
                 on_tick = guarded(self.status)(lambda change, item=item.id: self.tick(item, change["new"]))
                 toggle.observe(on_tick, "value")
                 self.ticks[item.id] = toggle
         rows.append(w.HBox(list(self.ticks.values())))
         self.softened = button("Tone softened here", tooltip="Mark the customer's latest message "
-                               "(or click 〰 on the message where it softened)")
+                               "(or click ≈ on the message where it softened)")
         self.softened.add_class("rp-softened")
         self.softened.on_click(guarded(self.status)(lambda _: self.mark_softened()))
         self.timer = button("⏱ Start pause timer")
@@ -74,7 +75,7 @@ class ObserverChecklist(w.VBox):
         return note
 
     def mark_softened(self, message: Message | None = None) -> Note | None:
-        """"Tone softened" at ``message`` (a row's 〰), else at the customer's latest line."""
+        """"Tone softened" at ``message`` (a row's ≈), else at the customer's latest line."""
         message = message or self.last_customer
         if message is None:
             self.status.error("No customer message to mark yet.")
@@ -108,7 +109,7 @@ class ObserverChecklist(w.VBox):
 
     def follow(self, transcript: list[Message]) -> None:
         """The latest message is what the timer refers to; the customer's latest line is where
-        "tone softened" goes unless a row's 〰 says otherwise."""
+        "tone softened" goes unless a row's ≈ says otherwise."""
         self.last_message = transcript[-1] if transcript else None
         self.last_customer = next((m for m in reversed(transcript) if m.speaker == "customer"), None)
         self.softened.description = (f"Tone softened at message {self.last_customer.index + 1}"

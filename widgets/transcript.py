@@ -67,15 +67,17 @@ class TranscriptView(w.VBox):
                                 f'{speaker.title()} is typing…</div>{escape(text)}</div>') if text else ""
 
     def _row(self, message: Message, number: int) -> w.Widget:
-        text = w.HTML(bubble(message, number))
+        # the bubble takes what is left of the row, so its buttons are never pushed out of view
+        text = w.HTML(bubble(message, number), layout=w.Layout(flex="1 1 auto", min_width="0"))
         buttons = [self._button(a, message) for a in self.actions if a.speaker in (None, message.speaker)]
-        row = w.HBox([text, *buttons]) if buttons else text
+        row = w.HBox([text, *buttons], layout=w.Layout(width="100%")) if buttons else text
         row.add_class("rp-row")
         return row
 
     @staticmethod
     def _button(action: RowAction, message: Message) -> w.Button:
         b = button(action.label, tooltip=action.tooltip)
+        b.layout.flex = "0 0 auto"
         b.add_class("rp-row-action")
         b.on_click(lambda _: action.run(message))
         return b
