@@ -248,6 +248,8 @@ def test_realism_rating_and_flags_reach_the_library(room) -> None:
     _to_act(facilitator)
     flag = facilitator.chat.transcript.rows.children[0].children[1]
     flag.click()
+    # the confirmation shows under the chat, beside the line that was flagged, not at the page's foot
+    assert "Flagged as unrealistic" in facilitator.scene_status.value and facilitator.status.value == ""
     form = facilitator.realism
     form.rate.click()
     assert "Pick 1 to 5" in form.status.value

@@ -86,7 +86,7 @@ class FacilitatorApp(Page):
         self.new_scene.add_class("rp-new-scene")
         self.setup_status = Status()  # beside the controls that start a scene, not below the fold
         self.new_scene.on_click(guarded(self.setup_status)(lambda _: self.create_scene()))
-        self.hints.observe(guarded(self.status)(lambda ch: self._set_hints(ch["new"])), "value")
+        self.hints.observe(guarded(self.setup_status)(lambda ch: self._set_hints(ch["new"])), "value")
         self.notes = w.HTML()
         self.header.value += (f"<p>Observers join with code <b>{escape(self.info.code)}</b> on the observer "
                               "page; the projector page shows the clock.</p>")
@@ -127,8 +127,10 @@ class FacilitatorApp(Page):
         for picker, value in ((self.card, state.card_id), (self.engine, state.engine)):
             if value in dict(picker.options).values():  # the pickers show the loaded scene
                 picker.value = value
-        actions = (RowAction("↺", "agent", guarded(self.status)(self.rewind), "Retry from this line"),
-                   RowAction("⚑", "customer", guarded(self.status)(self.flag), "No real customer says this"))
+        self.scene_status = Status()  # under the chat: what ↺, ⚑ and Restart did, or why not
+        here = guarded(self.scene_status)
+        actions = (RowAction("↺", "agent", here(self.rewind), "Retry from this line"),
+                   RowAction("⚑", "customer", here(self.flag), "No real customer says this"))
         self.chat = ChatView(self.wb, sid, speaker="agent", by=self._agent(state), actions=actions)
         self.bar = PhaseBar(self.wb, sid, by=self.by, on_change=guarded(self.status)(self._phase_changed))
         self.debrief = DebriefBoard(self.wb, sid, self.info.participants)
@@ -136,7 +138,7 @@ class FacilitatorApp(Page):
                                                tooltip="Start over from the first line; this attempt is kept")
         restart.add_class("rp-restart")
         self.confirm_restart = Confirm("Start the act over from the first line? This attempt is kept.",
-                                       "Yes, restart", self.restart, self.status)
+                                       "Yes, restart", self.restart, self.scene_status)
         restart.on_click(lambda _: self.confirm_restart.ask())
         self.deck = NudgeDeck(self.wb, sid, by=self.by)
         self.realism = RealismForm(self.wb, sid, self._agent(state))
@@ -150,7 +152,8 @@ class FacilitatorApp(Page):
                           for label, role in seats for p, r in state.roles.items() if r == role)
         brief = w.HTML(f'<div class="rp-card"><b>{escape(card.title)}</b> · {escape(card.skill)}'
                        f'<div class="rp-cast">{cast}</div>{escape(card.brief)}</div>')
-        self.tabs = tabs = w.Tab([w.HBox([w.VBox([self.chat, w.HBox([restart, self.confirm_restart])],
+        self.tabs = tabs = w.Tab([w.HBox([w.VBox([self.chat, w.HBox([restart, self.confirm_restart]),
+                                                  self.scene_status],
                                                  layout=w.Layout(width="62%")),
                                           w.VBox([self.screen, self.notes, self.deck],
                                                  layout=w.Layout(width="38%"))]),
@@ -215,7 +218,7 @@ class FacilitatorApp(Page):
     def flag(self, message: Message) -> None:
         assert self.scene is not None
         self.wb.flag_line(self.scene.id, self._agent(self.scene), message.id)
-        self.status.ok("Flagged as unrealistic; the card's writers will see it in the library.")
+        self.scene_status.ok("Flagged as unrealistic; the card's writers will see it in the library.")
 
     def _phase_changed(self, state: SceneState) -> None:
         assert self.chat is not None
@@ -281,8 +284,9 @@ class ObserverApp(Page):
         card = self.wb.drawn_card(state.id).card
         rubric = self.wb.library.rubric(card.rubric)
         self.checklist = ObserverChecklist(self.wb, state.id, rubric, self.observer)
-        quote = RowAction("❝", None, guarded(self.status)(self.checklist.quote), "Quote this message")
-        soften = RowAction("≈", "customer", guarded(self.status)(self.checklist.mark_softened),
+        beside = guarded(self.checklist.status)  # a refusal shows by the checklist, not below the fold
+        quote = RowAction("❝", None, beside(self.checklist.quote), "Quote this message")
+        soften = RowAction("≈", "customer", beside(self.checklist.mark_softened),
                            "The customer's tone softened here")
         self.transcript = TranscriptView([quote, soften])
         self.bar = PhaseBar(self.wb, state.id, controls=False)
