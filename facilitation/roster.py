@@ -92,6 +92,5 @@ def session_detail(wb: Workbench, code: str) -> SessionDetail:
     info = wb.session(code)
     with wb.db.read() as conn:
         scenes = session_scenes(conn, info.id)
-    everyone = {row.id: row.name for row in people(wb)}
-    names = {p: everyone.get(p, p) for p in (info.facilitator, *info.participants)}
-    return SessionDetail(info, names, scenes)
+    names = wb.person_names((info.facilitator, *info.participants))
+    return SessionDetail(info, {p: names[p] for p in (info.facilitator, *info.participants)}, scenes)

@@ -12,7 +12,7 @@ import random
 import re
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
@@ -82,8 +82,15 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
 
     def person_name(self, person_id: str) -> str:
         """How the room knows a person (their id when the store has no name for them)."""
+        return self.person_names([person_id])[person_id]
+
+    def person_names(self, person_ids: Iterable[str]) -> dict[str, str]:
+        """Each id's name, read in one query (an id the store has no name for stands for itself)."""
+        wanted = set(person_ids)
         with self.db.read() as conn:
-            return conn.execute(select(people.c.name).where(people.c.id == person_id)).scalar() or person_id
+            rows = conn.execute(select(people.c.id, people.c.name).where(people.c.id.in_(wanted)))
+            found = dict(rows.all())
+        return {p: found.get(p) or p for p in wanted}
 
     def create_session(self, title: str, facilitator: str, participants: Sequence[str] = (),
                        team: str | None = None, purpose: str = COUNTED_PURPOSE) -> SessionInfo:

@@ -96,6 +96,7 @@ class FacilitatorApp(Page):
         self.chat: ChatView | None = None
         self.bar: PhaseBar | None = None
         self.debrief: DebriefBoard | None = None
+        self._numbers: dict[int, int] = {}
         self.children = [self.header, w.HBox([self.card, self.engine, self.new_scene]), self.setup_status,
                          self.casting, self.hints, self.panel, self.status]
         self.add_class("rp-page")
@@ -146,9 +147,13 @@ class FacilitatorApp(Page):
         card = drawn.card
         self.screen = AgentScreen(drawn)
         self.screen.show(state.phase)
-        self.screen.show_cue(self._latest_cue(self.wb.changes_since(sid, 0).events))
+        so_far = self.wb.changes_since(sid, 0)
+        self.screen.show_cue(self._latest_cue(so_far.events))
+        # message id → its number in the chat, kept up from each poll's new messages
+        self._numbers = {m.id: m.index + 1 for m in so_far.messages}
         seats = (("Agent", "agent"), ("Customer", "customer"))
-        cast = " · ".join(f"{label}: <b>{escape(self.wb.person_name(p))}</b>"
+        names = self.wb.person_names(state.roles)
+        cast = " · ".join(f"{label}: <b>{escape(names[p])}</b>"
                           for label, role in seats for p, r in state.roles.items() if r == role)
         brief = w.HTML(f'<div class="rp-card"><b>{escape(card.title)}</b> · {escape(card.skill)}'
                        f'<div class="rp-cast">{cast}</div>{escape(card.brief)}</div>')
@@ -188,20 +193,15 @@ class FacilitatorApp(Page):
             self.chat.refresh()
         if changes.notes or changes.debrief or state.phase == "ended":
             self.debrief.refresh()
+        self._numbers.update({m.id: m.index + 1 for m in changes.messages})
         notes = self.wb.notes(self.scene.id)
-        numbers = self._numbers() if any(n.message_id for n in notes) else None
-        names = {n.observer: self.wb.person_name(n.observer) for n in notes}
-        self.notes.value = observations_html(notes, numbers, names)
+        names = self.wb.person_names(n.observer for n in notes)
+        self.notes.value = observations_html(notes, self._numbers, names)
 
     @staticmethod
     def _latest_cue(events: Sequence[Event]) -> str | None:
         cues = [e.payload["text"] for e in events if e.kind == "nudge" and e.payload.get("type") == "cue"]
         return cues[-1] if cues else None
-
-    def _numbers(self) -> dict[int, int]:
-        """Each message's number as the chat shows it, for notes that point at one."""
-        assert self.scene is not None
-        return {m.id: m.index + 1 for m in self.wb.changes_since(self.scene.id, 0).messages}
 
     def rewind(self, message: Message) -> None:
         assert self.scene is not None and self.chat is not None

@@ -42,7 +42,8 @@ class RoleCasting(w.VBox):
         self._fill()
 
     def _fill(self) -> None:
-        choices = [(self.wb.person_name(p), p) for p in self.info.participants]
+        names = self.wb.person_names(self.info.participants)
+        choices = [(names[p], p) for p in self.info.participants]
         for picker in (self.agent, self.customer):
             kept = picker.value
             picker.options = choices

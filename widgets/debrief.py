@@ -109,7 +109,8 @@ class DebriefBoard(w.VBox):
         self.wb, self.scene_id = wb, scene_id
         self.status = Status()
         self.columns = {layer: w.HTML() for layer in LAYERS}
-        self.names = {p: wb.person_name(p) for p in people}
+        known = wb.person_names(people)
+        self.names = {p: known[p] for p in people}  # in the session's order
         self.person = w.Dropdown(options=[(name, p) for p, name in self.names.items()] or ["room"],
                                  description="Who")
         self.layer = w.Dropdown(options=[(title, layer) for layer, title in LAYERS.items()],
@@ -141,5 +142,4 @@ class DebriefBoard(w.VBox):
                                    f"</b>: {escape(e.text)}</div>" for e in entries)
         self.card.value = score_card_html(self.wb.score_card(self.scene_id))
         notes = self.wb.notes(self.scene_id)
-        self.observed.value = observations_html(notes, names={n.observer: self.wb.person_name(n.observer)
-                                                              for n in notes})
+        self.observed.value = observations_html(notes, names=self.wb.person_names(n.observer for n in notes))
