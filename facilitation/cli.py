@@ -474,6 +474,12 @@ def _fmt(parser: argparse.ArgumentParser, choices: Sequence[str] = ("table", "js
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
 
 
+def _include_practice(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--include-practice", action="store_true",
+                        help="count headless `scene run` practice and the demo session too "
+                             "(left out by default)")
+
+
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL",
                         help="store URL (default: $ROLEPLAY_DB, else a SQLite file in your data folder)")
@@ -551,8 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("person", metavar="PERSON")
     p.add_argument("--threshold", type=int, help="certification threshold (default: the rubric's, 85)")
     p.add_argument("--window", type=int, help="scenes averaged for certification (default: the rubric's, 10)")
-    p.add_argument("--include-practice", action="store_true",
-                   help="count headless `scene run` practice and the demo session too (left out by default)")
+    _include_practice(p)
     _db(p)
     _fmt(p, ("text", "json"))
     people = groups.add_parser("people", help="trainees and their training paths").add_subparsers(
@@ -630,8 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="IRI",
                    help="xAPI base IRI for ids (default: $ROLEPLAY_XAPI_BASE, else "
                         "https://roleplay-workbench.example/xapi)")
-    p.add_argument("--include-practice", action="store_true",
-                   help="count headless `scene run` practice and the demo session too (left out by default)")
+    _include_practice(p)
     _db(p)
 
     p = _command(groups, "simulate", simulate,

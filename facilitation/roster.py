@@ -32,38 +32,38 @@ class SessionDetail(Record):
     scenes: list[SceneRow]
 
 
-def person_id(wb: Workbench, name_or_id: str) -> str:
-    """The id of the person with that id or name (any case); a name two people share is
-    refused with both ids, so the wrong person is never picked."""
-    check_text(name_or_id, "person")
+def _found(wb: Workbench, name_or_id: str) -> str | None:
+    """The id of the one person with that id or name (any case), None for nobody; a name two
+    people share is refused with both ids, so the wrong person is never picked."""
     with wb.db.read() as conn:
         found = matching_people(conn, name_or_id)
-    if not found:
-        raise NotFound(f"no person {name_or_id!r}: add them with "
-                       f"`roleplay people add \"{name_or_id.strip()}\"`")
     if len(found) > 1:
         ids = ", ".join(i for i, _ in found)
         raise InvalidInput(f"{len(found)} people are called {name_or_id.strip()!r} ({ids}): give the id")
-    return found[0][0]
+    return found[0][0] if found else None
+
+
+def person_id(wb: Workbench, name_or_id: str) -> str:
+    """The id of the person with that id or name (see ``_found``); nobody is refused."""
+    found = _found(wb, check_text(name_or_id, "person"))
+    if found is None:
+        raise NotFound(f"no person {name_or_id!r}: add them with "
+                       f"`roleplay people add \"{name_or_id.strip()}\"`")
+    return found
 
 
 def known_or_given(wb: Workbench, name_or_id: str) -> str:
     """The id of the one person with that id or name; else the text itself, as an id."""
-    with wb.db.read() as conn:
-        found = matching_people(conn, name_or_id)
-    return person_id(wb, name_or_id) if found else name_or_id
+    return _found(wb, name_or_id) or name_or_id
 
 
 def add_person(wb: Workbench, name: str, *, team: str | None = None, person: str | None = None
                ) -> tuple[str, bool]:
     """Add someone by name (and team); return their id and whether they are new. Someone
     already here by that name (or id) is found, not added twice."""
-    with wb.db.read() as conn:
-        found = matching_people(conn, person or name)
-    if len(found) == 1:
-        return found[0][0], False
-    if len(found) > 1:
-        return person_id(wb, name), False  # refuses the ambiguous name
+    found = _found(wb, person or name)
+    if found is not None:
+        return found, False
     return wb.add_person(check_text(name, "name").strip(), person, team=team), True
 
 

@@ -103,11 +103,9 @@ def voila_environment(options: ServeOptions) -> dict[str, str]:
     env["ROLEPLAY_ROOM_URL"] = page_urls(options, None)["facilitator"].split("/facilitator.ipynb")[0]
     if options.lan:
         env["ROLEPLAY_ROOM_TOKEN"] = options.token
-    else:
-        env.pop("ROLEPLAY_ROOM_TOKEN", None)
-    if options.lan:
         env["ROLEPLAY_FACILITATOR_KEY"] = options.facilitator_key
     else:
+        env.pop("ROLEPLAY_ROOM_TOKEN", None)
         env.pop("ROLEPLAY_FACILITATOR_KEY", None)
     return env
 

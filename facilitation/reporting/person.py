@@ -39,6 +39,7 @@ from ..progress import (
 from ..rubrics import Rubric
 from ..store import Database
 from ..store.queries import counted
+from ..store.roster import matching_people
 from ..store.schema import competency_scores, debrief, enrolments, people, scores
 from ..vocabulary import COMPETENCIES, DIFFICULTIES
 from . import display
@@ -154,12 +155,10 @@ def find_person(db: Database, person: str = "") -> str:
             if row is None:
                 raise NotFound(NO_SCORES)
             return row.person_id
-        wanted = person.strip()
-        row = conn.execute(select(people.c.id).where(people.c.id == wanted)).first() or conn.execute(
-            select(people.c.id).where(func.lower(people.c.name) == wanted.lower()).limit(1)).first()
-        if row is None:
+        found = matching_people(conn, person)
+        if not found:
             raise NotFound(f"no person {person!r} in {db.display_url}: give a person's id or full name")
-        return row.id
+        return found[0][0]
 
 
 def person_report(db: Database, person: str = "", since: str = "", until: str = "",
