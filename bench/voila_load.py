@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,18 +29,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from facilitation.workbench import Workbench
 from tests.browser import FLAGS, chromium_path, start_server
 
-NOTEBOOKS = 5  # facilitator, observer, customer, projector, library: one pool each
+NOTEBOOKS = 10  # the five room pages and the five reports: Voilà preheats one pool for each
 
 
 def kernels(voila_pid: int) -> int:
-    found = subprocess.run(["pgrep", "-P", str(voila_pid), "-f", "ipykernel"], capture_output=True, text=True)
-    return len(found.stdout.split())
+    return len(kernel_pids(voila_pid))
 
 
-def sync_latency(browser: object, url: str, db: str, session_id: str) -> float:
+def bench_store(folder: str) -> tuple[str, str]:
+    """A store in ``folder`` with one session and one scene to open pages on: (URL, join code)."""
+    db = f"sqlite:///{folder}/bench.db"
+    wb = Workbench.open(db)
+    info = wb.create_session("Bench", "fran", ["ana", "ben"])
+    wb.create_scene(info.id, "frustrated-billing-customer", seed=1)
+    wb.close()
+    return db, info.code
+
+
+def sync_latency(browser: object, url: str, db: str, session_code: str) -> float:
     """Seconds from a message being stored (another kernel's write) to its text on the page."""
     wb = Workbench.open(db)
-    scene = wb.scenes(session_id)[-1].id
+    scene = wb.scenes(wb.session(session_code).id)[-1].id
     if wb.scene_state(scene).phase == "ready":
         wb.start(scene)
         wb.skip(scene)
@@ -94,15 +102,11 @@ def page_memory() -> None:
     floor = floor_mb()
     print(f"floor: a running kernel that has shown one ipywidgets button holds {floor:.0f} MB")
     with tempfile.TemporaryDirectory() as folder:
-        db = f"sqlite:///{folder}/bench.db"
-        wb = Workbench.open(db)
-        info = wb.create_session("Bench", "fran", ["ana", "ben"])
-        wb.create_scene(info.id, "frustrated-billing-customer", seed=1)
-        wb.close()
+        db, code = bench_store(folder)
         served = start_server(db, Path(folder) / "voila.log", pool_size=0)
         server = next(served)
-        query = {"facilitator": {"session": info.code}, "observer": {"session": info.code, "name": "ben"},
-                 "projector": {"session": info.code}, "customer": {"session": info.code, "name": "ana"}}
+        query = {"facilitator": {"session": code}, "observer": {"session": code, "name": "ben"},
+                 "projector": {"session": code}, "customer": {"session": code, "name": "ana"}}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=FLAGS)
             for name, ready in PAGES.items():
@@ -132,16 +136,12 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
-        db = f"sqlite:///{folder}/bench.db"
-        wb = Workbench.open(db)
-        info = wb.create_session("Bench", "fran", ["ana", "ben"])
-        wb.create_scene(info.id, "frustrated-billing-customer", seed=1)
-        wb.close()
+        db, code = bench_store(folder)
         served = start_server(db, Path(folder) / "voila.log", pool_size=args.pool_size, cull_idle=10,
                               cull_interval=5)
         server = next(served)
         time.sleep(8)  # let the pools fill, as they would before a session starts
-        url = server.url("observer", session=info.code, name="ben")
+        url = server.url("observer", session=code, name="ben")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=FLAGS)
             times = []
@@ -156,7 +156,7 @@ def main() -> None:
             median, best, worst = statistics.median(times), min(times), max(times)
             print(f"time to an interactive observer view over {len(times)} loads: "
                   f"median {median:.2f} s, best {best:.2f} s, worst {worst:.2f} s")
-            latency = sync_latency(browser, url, db, info.id)
+            latency = sync_latency(browser, url, db, code)
             print(f"a stored message reaches an open observer page in {latency:.2f} s (median of 5)")
             for _ in range(args.loads - args.timed):
                 page = browser.new_page()
@@ -168,8 +168,8 @@ def main() -> None:
         time.sleep(10 + 5 + 5)  # idle timeout + one culling interval + slack
         left = kernels(server.process.pid)
         print(f"kernels after {args.loads} page loads: {peak} just after the last tab closed, "
-              f"{left} after one culling interval (pool: {args.pool_size} per page × {NOTEBOOKS} pages "
-              f"= {args.pool_size * NOTEBOOKS})")
+              f"{left} after one culling interval (pool: {args.pool_size} per notebook × {NOTEBOOKS} "
+              f"notebooks = {args.pool_size * NOTEBOOKS})")
         next(served, None)
 
 
