@@ -66,7 +66,7 @@ def _upgraded(doc: YamlDocument, model: type[Model]) -> dict[str, Any]:
     current = model.SCHEMA_VERSION
     if version is None:
         raise DataInvalid([doc.problem(("schema_version",), f"required (this workbench writes {current})")])
-    if not isinstance(version, int) or version < 1:
+    if type(version) is not int or version < 1:  # not isinstance: True is an int to Python
         raise DataInvalid([doc.problem(("schema_version",), f"{version!r} is not a version number")])
     if version > current:
         raise DataInvalid([doc.problem(

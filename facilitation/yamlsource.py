@@ -7,6 +7,9 @@ timestamps stay strings: a card that says ``date: 2024-03-01`` means the text.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,16 @@ import yaml
 from .errors import DataInvalid, Problem
 
 Path_ = tuple[str | int, ...]
+
+# Bounds that keep a damaged or hostile file from hanging or filling memory. The largest
+# shipped card is 13 KB and uses no aliases; these leave room for any honest file.
+MAX_FILE_BYTES = 512 * 1024
+MAX_VALUES = 20_000  # values after aliases are expanded: a "billion laughs" file is millions
+MAX_DEPTH = 60
+MAX_NUMBER_DIGITS = 100  # Python refuses to read ints past 4,300 digits, with a traceback
+_INT_TAG = "tag:yaml.org,2002:int"
+_FILE_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+               stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
 
 
 # libyaml parses about ten times faster than the pure-Python parser; both give marks.
@@ -66,28 +79,53 @@ def dotted(loc: Path_) -> str:
 
 
 def read_yaml(path: Path | str) -> YamlDocument:
-    """Parse one YAML file; raise DataInvalid with the line of any syntax error."""
+    """Parse one YAML file; raise DataInvalid with the line of any syntax error.
+
+    Only a regular file of at most MAX_FILE_BYTES is read: a FIFO would block for ever and
+    a link to /dev/zero would never end."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_regular_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise DataInvalid([Problem(path, 1, "", f"cannot read file: {exc}")]) from exc
     return parse_yaml(text, path)
 
 
+def _read_regular_file(path: Path) -> str:
+    # O_NONBLOCK: opening a FIFO swapped in after the check must not wait for a writer.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+            reason = f"not a regular file ({kind}); cards are read from files"
+            raise DataInvalid([Problem(path, 1, "", reason)])
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = max(info.st_size, len(data))
+        raise DataInvalid([Problem(path, 1, "", f"the file is {size // 1024} KB; "
+                                   f"a card or rubric is at most {MAX_FILE_BYTES // 1024} KB")])
+    return data.decode("utf-8")
+
+
 def parse_yaml(text: str, path: Path | str = "<string>") -> YamlDocument:
     path = Path(path)
+    if "\0" in text:  # libyaml stops with a reader error that names no line
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise DataInvalid([Problem(path, line, "", "the file holds a NUL byte (it is not text)")])
     loader = _StringDateLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise DataInvalid([Problem(path, 1, "", "file is empty")])
-        lines: dict[Path_, int] = {}
-        problems: list[Problem] = []
-        _index(node, (), lines, problems, path)
-        if problems:
-            raise DataInvalid(problems)
+        index = _Index(path)
+        index.walk(node, (), ())
+        if index.problems:
+            raise DataInvalid(index.problems)
         data = loader.construct_document(node)
+        lines = index.lines
+    except RecursionError as exc:  # nesting the parser itself could not follow
+        raise DataInvalid([Problem(path, 1, "", f"nested more than {MAX_DEPTH} levels deep")]) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -95,29 +133,72 @@ def parse_yaml(text: str, path: Path | str = "<string>") -> YamlDocument:
         if "{" in "".join(text.splitlines()[line - 1 : line]):
             reason += ' (text with a {placeholder} at its start or inside [ ] must be quoted: "{name}")'
         raise DataInvalid([Problem(path, line, "", reason)]) from exc
+    except yaml.YAMLError as exc:  # a reader or emitter error carries no mark
+        raise DataInvalid([Problem(path, 1, "", f"YAML syntax: {exc}")]) from exc
     finally:
         loader.dispose()
     return YamlDocument(path, data, LineMap(lines))
 
 
-def _index(
-    node: yaml.Node, at: Path_, lines: dict[Path_, int], problems: list[Problem], path: Path
-) -> None:
-    lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            key_line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(
-                    Problem(path, key_line, dotted((*at, key)),
-                            f"duplicate key (first written on line {seen[key]})")
-                )
-            seen[key] = key_line
-            _index(value_node, (*at, key), lines, problems, path)
-            # A value is reported at its key: that is the line a person looks for.
-            lines[(*at, key)] = key_line
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index(item, (*at, i), lines, problems, path)
+class _Aborted(Exception):
+    """The walk stopped at a bound; its problem is already recorded."""
+
+
+class _Index:
+    """One walk over the node graph: the line of every value, and every problem found.
+
+    Aliases make the graph a DAG (or, written ``&x [*x]``, a cycle), so the walk counts the
+    values it visits after expansion and stops at MAX_VALUES or MAX_DEPTH, before anything
+    is constructed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[Problem] = []
+        self.visited = 0
+
+    def stop(self, node: yaml.Node, at: Path_, reason: str, *, at_field: bool = False) -> _Aborted:
+        """Record ``reason``; at the line of field ``at`` when the node itself is elsewhere
+        (an anchor far above), else at the node."""
+        line = self.lines.get(at, 1) if at_field else node.start_mark.line + 1
+        self.problems.append(Problem(self.path, line, dotted(at), reason))
+        return _Aborted()
+
+    def walk(self, node: yaml.Node, at: Path_, open_nodes: tuple[int, ...]) -> None:
+        with contextlib.suppress(_Aborted):  # the bound's problem is already recorded
+            self._walk(node, at, open_nodes)
+
+    def _walk(self, node: yaml.Node, at: Path_, open_nodes: tuple[int, ...]) -> None:
+        self.visited += 1
+        if self.visited > MAX_VALUES:
+            reason = f"aliases expand to more than {MAX_VALUES} values; write the values out"
+            raise self.stop(node, at[:1], reason, at_field=True)
+        if id(node) in open_nodes:
+            raise self.stop(node, at[:-1], "an alias refers to itself", at_field=True)
+        if len(at) > MAX_DEPTH:
+            raise self.stop(node, at[:1], f"nested more than {MAX_DEPTH} levels deep", at_field=True)
+        self.lines.setdefault(at, node.start_mark.line + 1)
+        inside = (*open_nodes, id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT_TAG and len(node.value) > MAX_NUMBER_DIGITS:
+                digits = sum(c.isdigit() for c in node.value)
+                reason = f"a number of {digits} digits; at most {MAX_NUMBER_DIGITS} are read"
+                raise self.stop(node, at, reason)
+        elif isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    shape = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                    raise self.stop(key_node, at, f"a key must be plain text, not {shape}")
+                key = key_node.value
+                if key in seen:
+                    self.problems.append(Problem(self.path, key_line, dotted((*at, key)),
+                                                 f"duplicate key (first written on line {seen[key]})"))
+                seen[key] = key_line
+                self._walk(value_node, (*at, key), inside)
+                # A value is reported at its key: that is the line a person looks for.
+                self.lines[(*at, key)] = key_line
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._walk(item, (*at, i), inside)
