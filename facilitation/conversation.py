@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 from .errors import NotFound
 from .phases import PhaseMachine
 from .records import Branch, Event, Message
-from .roles import AGENT
+from .roles import AGENT, CUSTOMER
 from .scenebase import (
     InvalidInput,
     SceneBase,
@@ -40,6 +40,8 @@ class Conversation(SceneBase):
         def change(conn: Connection, row: Row, version: int) -> Message:
             if row.phase not in TALKING_PHASES:
                 raise InvalidInput(f"messages are taken during act and rewind; the scene is in {row.phase}")
+            if speaker == CUSTOMER and author is not None and not author.startswith("engine:"):
+                self._check_plays_customer(conn, scene_id, author)
             index = q.next_index(conn, row.branch_id)
             now = self.clock.now()
             result = conn.execute(insert(messages), {
@@ -49,6 +51,13 @@ class Conversation(SceneBase):
                            speaker=speaker, text=text, at=now, author=author, pause_ms=pause_ms)
 
         return self._write(scene_id, change)
+
+    def _check_plays_customer(self, conn: Connection, scene_id: str, author: str) -> None:
+        """A person posts customer lines only in a scene where they were cast as the customer:
+        on a shared network anyone can open the customer link under their own name."""
+        cast = [p for p, role in self._roles(conn, scene_id).items() if role == CUSTOMER]
+        if cast and author not in cast:
+            raise InvalidInput(f"{author} does not play the customer in this scene ({cast[0]} does)")
 
     def transcript(self, scene_id: str, branch: str | None = None) -> list[Message]:
         """The conversation on ``branch`` (default: the scene's current branch)."""

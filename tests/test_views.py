@@ -10,6 +10,7 @@ import pytest
 from facilitation.clock import FakeClock
 from facilitation.library import Library
 from facilitation.roster import sessions as roster_sessions
+from facilitation.scenebase import InvalidInput
 from facilitation.workbench import Workbench
 from tests.conftest import POOR
 from widgets.apps import CustomerApp, FacilitatorApp, ObserverApp, ProjectorApp
@@ -430,6 +431,37 @@ def test_the_peer_playing_the_customer_sees_the_clock_and_the_chat_first(room) -
     page.chat.box.value = "Why was I charged double?"
     page.chat.send.click()
     assert [m.speaker for m in facilitator.wb.transcript(facilitator.scene.id)] == ["customer"]
+
+
+def test_the_customer_page_opened_by_anyone_else_shows_neither_the_lens_nor_a_message_box(room) -> None:
+    """Under --lan every laptop holds the room token: the agent who opens the customer link
+    with their own name must not read what they have to earn, nor post as the customer."""
+    facilitator, _ = room
+    facilitator.engine.value = "human"
+    facilitator.create_scene()
+    facilitator.poll()
+    roles = facilitator.scene.roles
+    agent = next(p for p, r in roles.items() if r == "agent")
+    customer_seat = next(p for p, r in roles.items() if r == "customer")
+    _to_act(facilitator)
+    for someone in (agent, next(p for p, r in roles.items() if r == "observer")):
+        page = CustomerApp(facilitator.wb, facilitator.info.code, someone)
+        page.poll()
+        shown = _text_of(page.panel)
+        assert "Your customer lens" not in shown and page.chat is None
+        assert f"{customer_seat} plays the customer in this scene" in shown
+    need = facilitator.wb.library.card(CARD).hidden_objectives[0].need
+    assert need not in _text_of(page.panel)
+    with pytest.raises(InvalidInput, match=f"{agent} does not play the customer"):
+        facilitator.wb.post_message(facilitator.scene.id, "customer", "I'm the customer now", author=agent)
+    assert facilitator.wb.transcript(facilitator.scene.id) == []
+
+
+def _text_of(widget) -> str:
+    parts = [str(getattr(widget, "value", ""))]
+    for child in getattr(widget, "children", ()):
+        parts.append(_text_of(child))
+    return " ".join(parts)
 
 
 def test_facilitator_pages_need_the_key_when_the_server_set_one(monkeypatch) -> None:

@@ -12,6 +12,7 @@ import ipywidgets as w
 
 from facilitation.customers.human import HumanCustomer
 from facilitation.records import Changes, Event, Message, SceneState
+from facilitation.roles import CUSTOMER
 from facilitation.vocabulary import CATEGORY_TITLES, DIFFICULTIES
 
 from .agentscreen import AgentScreen
@@ -325,6 +326,17 @@ class CustomerApp(Page):
             self.panel.children = [self.bar, watch]
             self.chat = None
             return
+        cast = [p for p, role in state.roles.items() if role == CUSTOMER]
+        if cast and self.person not in cast:
+            # Anyone with the room's link can open this page under their own name: the lens
+            # (what the agent must earn) and the message box are for the cast customer only.
+            names = self.wb.person_names([*cast, self.person])
+            yours = _YOUR_PART.get(state.roles.get(self.person, ""), "You are not cast in this scene.")
+            note = (f"<p>{escape(names[cast[0]])} plays the customer in this scene; this page shows the "
+                    f"customer's lens to them only. {yours}</p>")
+            self.panel.children = [self.bar, w.HTML(note)]
+            self.chat = None
+            return
         scene = self.wb.scene_context(state.id)
         self.chat = ChatView(self.wb, state.id, speaker="customer", by=self.person)
         # the chat first, in view; the lens beside it to play from
@@ -337,6 +349,10 @@ class CustomerApp(Page):
             self.bar.show(self.wb.scene_state(self.scene.id))
         if self.chat is not None:
             self.chat.refresh()
+
+
+_YOUR_PART = {"agent": "You play the agent: the customer's needs are yours to discover.",
+              "observer": "You observe this scene: open the observer's page to take notes."}
 
 
 def lens_html(lens: dict[str, object]) -> str:
