@@ -86,9 +86,19 @@ def voila_command(options: ServeOptions, root: Path | None = None) -> list[str]:
         "--VoilaConfiguration.show_tracebacks=False",
         f"--template={TEMPLATE}",  # the lab template without its CDN stylesheets
     ]
-    # A token on a shared network; on loopback the machine's own user is the only viewer.
-    command.append(f"--Voila.token={options.token}" if options.lan else "--Voila.token=")
+    # A token on a shared network; on loopback the machine's own user is the only viewer, so
+    # only a request addressed to a loopback name is served: Voilà allows any Host, which lets
+    # a web page that rebinds its own name to 127.0.0.1 read the reports (DNS rebinding).
+    if options.lan:
+        command.append(f"--Voila.token={options.token}")
+    else:
+        command += ["--Voila.token=", f"--Voila.tornado_settings={LOOPBACK_ONLY!r}"]
     return command
+
+
+# jupyter_server's own Host check (JupyterHandler.check_host), which Voilà switches off:
+# a Host must be a loopback address or one of these names.
+LOOPBACK_ONLY = {"allow_remote_access": False, "local_hostnames": ["localhost"]}
 
 
 def voila_environment(options: ServeOptions) -> dict[str, str]:

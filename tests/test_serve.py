@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -66,6 +68,41 @@ def test_a_lan_server_refuses_a_page_without_the_token(tmp_path: Path) -> None:
             assert "/login" in refused.geturl()
         with urllib.request.urlopen(f"{url}&token=right-token", timeout=60) as page:
             assert page.status == 200 and "/voila/render/observer.ipynb" in page.geturl()
+
+
+def test_a_loopback_server_answers_only_requests_addressed_to_a_loopback_name(tmp_path: Path) -> None:
+    """A web page that rebinds its own name to 127.0.0.1 (DNS rebinding) sends its own Host:
+    it must get neither reports, nor the file tree, nor a kernel's websocket."""
+    pytest.importorskip("voila")
+    for server in start_server(f"sqlite:///{tmp_path / 'room.db'}", tmp_path / "voila.log", pool_size=0):
+        port = server.options.port
+        base = f"http://127.0.0.1:{port}"
+        page = _get(f"{base}/voila/render/projector.ipynb", f"127.0.0.1:{port}")
+        assert page[0] == 200
+        kernel = re.search(r'"kernelId": "([0-9a-f-]{36})"', page[1])
+        assert kernel, "the page names its kernel"
+        for path in ("/voila/render/reports/team_dashboard.ipynb", "/voila/tree", "/voila/api/contents",
+                     f"/api/kernels/{kernel.group(1)}/channels"):
+            assert _get(base + path, f"rebound.example:{port}", websocket=True)[0] == 403, path
+        for host in (f"localhost:{port}", f"[::1]:{port}"):
+            assert _get(f"{base}/voila/tree", host)[0] == 200, host
+        # the store is the server's: a report's URL cannot point it at another file
+        elsewhere = tmp_path / "made-by-a-url" / "other.db"
+        report = _get(f"{base}/voila/render/reports/team_dashboard.ipynb?db=sqlite:///{elsewhere}",
+                      f"127.0.0.1:{port}")
+        assert report[0] == 200 and not elsewhere.parent.exists()
+
+
+def _get(url: str, host: str, *, websocket: bool = False) -> tuple[int, str]:
+    headers = {"Host": host}
+    if websocket:
+        headers |= {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+                    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": f"http://{host}"}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as reply:
+            return reply.status, reply.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as refused:
+        return refused.code, ""
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

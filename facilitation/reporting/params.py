@@ -24,11 +24,17 @@ class BadParameter(WorkbenchError):
     """A report parameter that cannot be read (a wrong date, a number that is not one)."""
 
 
+# Set by the server or the command line only: a URL naming a store could make a GET create
+# files, or add tables to an unrelated SQLite file.
+NOT_FROM_URL = frozenset({"db"})
+
+
 def resolve(values: Mapping[str, Any], query: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """``values`` as the notebook holds them, with URL ``query`` values of the same names on top."""
+    """``values`` as the notebook holds them, with URL ``query`` values of the same names on top
+    (except NOT_FROM_URL)."""
     out = dict(values)
     for name, text in (query or {}).items():
-        if name in out:
+        if name in out and name not in NOT_FROM_URL:
             out[name] = coerce(name, text, values[name])
     return out
 
