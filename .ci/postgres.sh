@@ -16,6 +16,8 @@ done
 as_postgres() { su postgres -c "$1" >&2; }
 as_postgres "psql -qtc \"SELECT 1 FROM pg_roles WHERE rolname='roleplay'\" | grep -q 1 \
   || psql -qc \"CREATE ROLE roleplay LOGIN PASSWORD 'roleplay' CREATEDB\""
+# The privacy test flushes the server's buffers to read its files for forgotten text.
+as_postgres "psql -qc 'GRANT pg_checkpoint TO roleplay'"
 as_postgres "psql -qtc \"SELECT 1 FROM pg_database WHERE datname='roleplay_test'\" | grep -q 1 \
   || createdb -O roleplay roleplay_test"
 echo "postgresql+psycopg://roleplay:roleplay@127.0.0.1:5432/roleplay_test"

@@ -16,6 +16,7 @@ handed to a placeholder person, ``forgotten``.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -32,6 +33,7 @@ from .store.schema import (
     enrolments,
     events,
     messages,
+    metadata,
     notes,
     people,
     scene_roles,
@@ -43,6 +45,8 @@ from .store.schema import (
 
 if TYPE_CHECKING:
     from .workbench import Workbench
+
+log = logging.getLogger(__name__)
 
 __all__ = ["FORGOTTEN", "REMOVED", "describe", "forget_person", "redact"]
 
@@ -183,7 +187,13 @@ def forget_person(wb: Workbench, person_id: str) -> dict[str, int]:
     with wb.db.write() as conn:
         if conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None:
             raise NotFound(f"no person {person_id!r} in {wb.db.display_url}")
-        return _Forgetting(conn, person_id, wb.clock.now()).run()
+        counts = _Forgetting(conn, person_id, wb.clock.now()).run()
+    # gone from the bytes on disk too, not only from every query
+    if not wb.db.erase_deleted(t.name for t in metadata.sorted_tables):
+        log.warning("%s is forgotten from every table, but another program was in the middle of a "
+                    "read: the old copy of their data stays in %s until the last program using the "
+                    "store closes it", person_id, wb.db.display_url)
+    return counts
 
 
 class _Forgetting:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +20,7 @@ from facilitation.privacy import FORGOTTEN, REMOVED, _Forgetting, forget_person,
 from facilitation.store.schema import messages, metadata, notes, people, sessions
 from facilitation.workbench import InvalidInput, Workbench
 
-from .conftest import roleplay
+from .conftest import ROOT, roleplay
 from .test_export import ANA_HOME_PHONE, CARD_NUMBER, EMAIL, PHONE, PII_LINE, Room, build_room, csv_rows, xapi
 
 REDACTED = [
@@ -232,3 +236,67 @@ def test_roleplay_people_forget_then_exports_leave_them_out(wb: Workbench, room:
     assert agents == ["ben", "cleo"]
     with wb.db.read() as conn:
         assert conn.execute(select(notes.c.id).where(notes.c.observer == "ana")).first() is None
+
+
+def test_forgotten_text_is_gone_from_the_store_files_while_another_program_holds_them_open(
+        wb: Workbench, room: Room, store_url: str) -> None:
+    """Forgotten means gone from the bytes on disk, not only from every query: SQLite keeps old
+    pages in the main file until a checkpoint (none runs while another program has the store
+    open), PostgreSQL keeps deleted rows as dead rows in the table files."""
+    secrets = ("Ana Lopez", CARD_NUMBER, "Ben kept his voice calm", "I would have said sorry first",
+               "Fine. What happened to my bill?", "Playing the angry customer")
+    _settle_on_disk(wb)  # as in a store that has run for a while: its rows are in the main files
+    assert all(any(s.encode() in f.read_bytes() for f in _store_files(wb, store_url)) for s in secrets)
+    holder = subprocess.Popen(  # a served page: its own process, the store open
+        [sys.executable, "-c", "import sys, time; from facilitation.workbench import Workbench; "
+         "Workbench.open(sys.argv[1]).person_names(['ben']); print('open', flush=True); time.sleep(120)",
+         store_url], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+
+        proc = roleplay("people", "forget", "ana", "--db", store_url)
+
+        assert proc.returncode == 0, proc.stderr
+        if not wb.db.is_sqlite:  # SQLite's files must be clean the moment the command returns
+            _settle_on_disk(wb)
+        for path in _store_files(wb, store_url):
+            data = path.read_bytes()
+            for secret in secrets:
+                assert secret.encode() not in data, f"{secret!r} is still in {path}"
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "Ben Okafor" in _everything(wb)  # everyone else is still there
+
+
+def _settle_on_disk(wb: Workbench) -> None:
+    """What a running store does in its own time: SQLite checkpoints, PostgreSQL writes its
+    buffers out (a CHECKPOINT needs the pg_checkpoint role `.ci/postgres.sh` grants)."""
+    with wb.db.writes.connect() as conn:
+        if wb.db.is_sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        try:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("CHECKPOINT")
+        except Exception as refused:  # any refusal means the same here
+            pytest.skip(f"this PostgreSQL role may not CHECKPOINT, so its files cannot be read "
+                        f"for what they hold: {str(refused).splitlines()[0]}")
+
+
+def _store_files(wb: Workbench, store_url: str) -> list[Path]:
+    """The files that hold the store: SQLite's file and its log, or the PostgreSQL tables'."""
+    if wb.db.is_sqlite:
+        main = Path(store_url.removeprefix("sqlite:///"))
+        return [p for p in (main, Path(f"{main}-wal")) if p.exists()]
+    clusters = sorted(Path("/var/lib/postgresql").glob("*/main"))
+    if not clusters or not os.access(clusters[-1] / "base", os.R_OK):
+        pytest.skip("the PostgreSQL server's data files are not readable here (run the tests as root "
+                    "beside the server `bash .ci/postgres.sh` starts)")
+    with wb.db.read() as conn:
+        relations = conn.exec_driver_sql(
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'i', 't') "
+            "UNION SELECT pg_relation_filepath(c.reltoastrelid) FROM pg_class c "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND c.reltoastrelid <> 0").scalars()
+        found = [clusters[-1] / r for r in relations if r]
+    return [p for p in found if p.exists()]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -80,8 +80,10 @@ class Database:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+            # secure_delete: a deleted row's bytes are zeroed, not left in free space (Debian's
+            # SQLite does it by default, others do not): forgetting a person must reach the disk.
             for pragma in ("journal_mode=WAL", f"synchronous={self.synchronous}", "foreign_keys=ON",
-                           f"busy_timeout={BUSY_TIMEOUT_MS}"):
+                           f"busy_timeout={BUSY_TIMEOUT_MS}", "secure_delete=ON"):
                 dbapi_connection.execute(f"PRAGMA {pragma}")
 
         @event.listens_for(engine, "begin")
@@ -151,6 +153,26 @@ class Database:
                 conn.execute(meta.update().where(meta.c.key == "schema_version")
                              .values(value=str(SCHEMA_VERSION)))
             return SCHEMA_VERSION
+
+    def erase_deleted(self, tables: Iterable[str]) -> bool:
+        """Make rows deleted from ``tables`` leave the files on disk, not only every query;
+        False when another program's open read kept SQLite's old pages in the main file.
+
+        SQLite: the zeroed pages sit in the write-ahead log until a checkpoint copies them into
+        the main file; while another process holds the store open nobody checkpoints, so the old
+        pages, every deleted line on them, stay. PostgreSQL: deleted rows stay in the table
+        files as dead rows until VACUUM FULL rewrites them."""
+        if self.is_sqlite:
+            with self._thread_lock, self.writes.connect() as conn, self._file_lock():
+                raw = conn.connection.dbapi_connection
+                # TRUNCATE waits (busy_timeout) for readers, copies every page, empties the log
+                busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                return not busy
+        with self._translated(), self.writes.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM is no transaction
+            for table in tables:
+                conn.exec_driver_sql(f'VACUUM (FULL) "{table}"')
+        return True
 
     def close(self) -> None:
         self.reads.dispose()
