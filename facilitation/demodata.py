@@ -14,9 +14,11 @@ in parallel processes on the one scratch store (SQLite queues its writers).
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import sqlite3
 import sys
@@ -29,6 +31,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from queue import Empty
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: no POSIX locks to look at
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -216,7 +223,10 @@ def _refuse_used(url: str) -> None:
 @contextmanager
 def _staged(url: str) -> Iterator[str]:
     """Where to build: a scratch SQLite file beside the target, moved into place only once
-    complete (a half-built store never sits at the target path); a server store directly."""
+    complete (a half-built store never sits at the target path); a server store directly.
+
+    A target another program has open is refused, and one written to during the build is
+    never replaced: the built store is kept beside it instead, and the error says where."""
     _refuse_used(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -224,11 +234,14 @@ def _staged(url: str) -> Iterator[str]:
         return
     target = Path(parsed.database or "")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".demo-building", dir=target.parent)
+    _remove_dead_builds(target)
+    _refuse_open(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=BUILDING, dir=target.parent)
     os.close(fd)
     scratch = Path(name)
     try:
-        if target.exists():  # an empty store someone made (people, enrolments): keep what it has
+        before = _contents(target)
+        if before is not None:  # an empty store someone made (people, enrolments): keep what it has
             _copy_sqlite(target, scratch)
             shutil.copymode(target, scratch)
         else:  # as SQLite would have created it, not mkstemp's owner-only mode
@@ -236,16 +249,102 @@ def _staged(url: str) -> Iterator[str]:
             os.umask(umask)
             os.chmod(scratch, 0o666 & ~umask)
         yield parsed.set(database=str(scratch)).render_as_string(hide_password=False)
-        _refuse_used(url)  # someone started using it while we built
         _settle(scratch)
-        if target.exists():
-            _settle(target)
-        os.replace(scratch, target)
-        for suffix in ("-wal", "-shm"):  # the old file's, emptied by _settle
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        with _writers_held(target):  # no workbench writes between the last look and the move
+            if _contents(target) != before or _open_elsewhere(target):
+                kept = _kept_beside(scratch, target)
+                raise InvalidInput(
+                    f"{target} was opened or changed by another program while the demo data was "
+                    f"built, so it was left as it is; the demo store is {kept} (use --db sqlite:///{kept})")
+            if target.exists():
+                _settle(target)
+            os.replace(scratch, target)
+            for suffix in ("-wal", "-shm"):  # the old file's, emptied by _settle
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
     finally:
         for leftover in (scratch, *(Path(f"{scratch}{end}") for end in ("-wal", "-shm", ".lock"))):
             leftover.unlink(missing_ok=True)
+
+
+BUILDING = ".demo-building"
+_SHM_DMS_BYTE = 128  # SQLite (unix) holds a shared lock here for as long as a connection is open
+
+
+def _open_elsewhere(target: Path) -> bool:
+    """Whether another program has the SQLite store open (`roleplay serve`, a notebook): the
+    test SQLite itself makes to find the last connection, a lock on its -shm file."""
+    if fcntl is None:
+        return False
+    shm_file = Path(f"{target}-shm")
+    if not shm_file.exists():
+        return False
+    with shm_file.open("r+b") as shm:
+        try:
+            fcntl.lockf(shm, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+        except OSError:
+            return True
+        fcntl.lockf(shm, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE)
+    return False
+
+
+def _refuse_open(target: Path) -> None:
+    if _open_elsewhere(target):
+        raise InvalidInput(f"{target} is open in another program (a running `roleplay serve` or "
+                           "notebook); stop it first, or build the demo data into another --db")
+
+
+@contextmanager
+def _writers_held(target: Path) -> Iterator[None]:
+    """Hold the lock every workbench writer of ``target`` takes (see Database.write)."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(f"{target}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _contents(target: Path) -> str | None:
+    """A digest of every row of the store at ``target`` (None: no file), to see a change."""
+    if not target.exists():
+        return None
+    conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+def _kept_beside(scratch: Path, target: Path) -> Path:
+    kept = target.with_name(f"{target.stem}-demo{target.suffix or '.db'}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = target.with_name(f"{target.stem}-demo-{n}{target.suffix or '.db'}")
+    os.replace(scratch, kept)
+    return kept
+
+
+def _remove_dead_builds(target: Path) -> None:
+    """Scratch files of builds that were killed (named with their process id)."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.[^.]+{re.escape(BUILDING)}")
+    for leftover in target.parent.glob(f".{target.name}.*{BUILDING}*"):
+        found = pattern.match(leftover.name)
+        if found and not _alive(int(found.group(1))):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _copy_sqlite(source: Path, dest: Path) -> None:

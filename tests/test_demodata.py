@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -21,7 +24,7 @@ from facilitation.store.schema import enrolments, notes, people, scene_roles, sc
 from facilitation.vocabulary import CATEGORIES
 from facilitation.workbench import Workbench
 
-from .conftest import roleplay
+from .conftest import ROOT, roleplay
 
 UNTIL = datetime(2026, 11, 2, tzinfo=timezone.utc)
 TICK_ITEMS = ("acknowledgment", "options", "next-steps")
@@ -250,3 +253,83 @@ def test_the_command_prints_the_summary_and_refuses_a_second_run(tmp_path: Path)
     again = roleplay("demo-data", "--db", url, "--agents", "4", "--scenes", "20", "--quiet")
     assert again.returncode == 1
     assert "already holds 20 scenes" in again.stderr and "--db" in again.stderr
+
+
+def test_a_store_another_program_has_open_is_refused_in_one_line(tmp_path: Path, library: Any) -> None:
+    path = tmp_path / "served.db"
+    wb = Workbench.open(f"sqlite:///{path}", library=library)
+    wb.add_person("Kim Ward", "kim", "Billing")
+    wb.close()
+    holder = _hold_open(path)
+    try:
+        proc = roleplay("demo-data", "--db", f"sqlite:///{path}", "--agents", "3", "--scenes", "3", "--quiet")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (f"roleplay: error: {path} is open in another program (a running "
+                                   "`roleplay serve` or notebook); stop it first, or build the demo "
+                                   "data into another --db")
+    assert [p.id for p in _read(f"sqlite:///{path}", select(people))] == ["kim"]
+    assert not list(tmp_path.glob("*demo-building*"))
+
+
+def test_a_write_made_during_the_build_is_kept_and_so_is_the_demo_store(
+        tmp_path: Path, library: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An enrolment and a session acknowledged while the month is played must not vanish when
+    the built file would be moved into place."""
+    url = f"sqlite:///{tmp_path / 'room.db'}"
+    Workbench.open(url, library=library).close()
+    play = demodata.play_team
+
+    def meanwhile(wb: Any, plan: Any, tick: Any) -> None:
+        other = Workbench.open(url, library=library)
+        other.add_person("Lee Chan", "lee", "Billing")
+        other.enrol("lee", "new-hire")
+        other.create_session("Lee's first practice", "lee", ["lee"])
+        other.close()
+        play(wb, plan, tick)
+
+    monkeypatch.setattr(demodata, "play_team", meanwhile)
+    with pytest.raises(InvalidInput, match="was opened or changed by another program while the demo "
+                                           "data was built, so it was left as it is") as refused:
+        build_demo_data(url, agents=3, scenes=3, progress=False, until=UNTIL)
+
+    assert [p.id for p in _read(url, select(people))] == ["lee"]
+    assert len(_read(url, select(sessions))) == 1
+    kept = tmp_path / "room-demo.db"
+    assert f"the demo store is {kept}" in str(refused.value)
+    assert len(_read(f"sqlite:///{kept}", select(scenes))) == 3
+    assert not list(tmp_path.glob("*demo-building*"))
+
+
+def test_a_killed_build_leaves_no_scratch_file_behind_the_next_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    build = subprocess.Popen([sys.executable, "-m", "facilitation.cli", "demo-data", "--db", url,
+                              "--agents", "6", "--scenes", "400", "--quiet"], cwd=ROOT)
+    try:
+        for _ in range(600):
+            if list(tmp_path.glob("*demo-building*")):
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert list(tmp_path.glob("*demo-building*")), "the build started"
+    finally:
+        build.kill()
+        build.wait()
+    assert list(tmp_path.glob("*demo-building*"))  # what SIGKILL leaves
+
+    proc = roleplay("demo-data", "--db", url, "--agents", "3", "--scenes", "2", "--quiet")
+
+    assert proc.returncode == 0, proc.stderr
+    assert not list(tmp_path.glob("*demo-building*")) and (tmp_path / "demo.db").exists()
+
+
+def _hold_open(path: Path) -> subprocess.Popen[str]:
+    """Another program with the store open, as a served page has it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from facilitation.workbench import Workbench; "
+         "Workbench.open(sys.argv[1]).person_names(['kim']); print('open', flush=True); time.sleep(120)",
+         f"sqlite:///{path}"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+    return holder
