@@ -84,6 +84,7 @@ def voila_command(options: ServeOptions, root: Path | None = None) -> list[str]:
         f"--MappingKernelManager.cull_interval={options.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.show_tracebacks=False",
+        "--Voila.port_retries=0",  # a taken port is an error, never the next port along
         f"--template={TEMPLATE}",  # the lab template without its CDN stylesheets
     ]
     # A token on a shared network; on loopback the machine's own user is the only viewer, so
@@ -247,10 +248,26 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def port_taken(options: ServeOptions) -> bool:
+    """Whether something already listens on the port (an orphaned server, another program):
+    the links printed would lead to it, not to this server."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is not taken
+        try:
+            probe.bind((options.ip, options.port))
+        except OSError:
+            return True
+    return False
+
+
 def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> int:
+    if port_taken(options):
+        print(f"roleplay: error: port {options.port} is already in use (an earlier `roleplay serve` "
+              f"still running?); stop it, or choose another with --port", file=sys.stderr)
+        return 1
     process = subprocess.Popen(voila_command(options, root), env=voila_environment(options))
     try:
-        if not wait_for_port(options.port):
+        if not wait_for_port(options.port) or process.poll() is not None:
             print(f"roleplay: error: Voilà did not start on port {options.port}", file=sys.stderr)
             return 1
         print(f"\nRoleplay Workbench is serving on {options.ip}:{options.port} (Ctrl-C stops it).")

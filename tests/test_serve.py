@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from facilitation.serve import (
 from facilitation.workbench import Workbench
 
 from .browser import free_port, start_server
+from .conftest import roleplay
 
 
 def test_by_default_the_pages_listen_on_loopback_preheated_and_culled() -> None:
@@ -91,6 +93,20 @@ def test_a_loopback_server_answers_only_requests_addressed_to_a_loopback_name(tm
         report = _get(f"{base}/voila/render/reports/team_dashboard.ipynb?db=sqlite:///{elsewhere}",
                       f"127.0.0.1:{port}")
         assert report[0] == 200 and not elsewhere.parent.exists()
+
+
+def test_serve_on_a_taken_port_fails_instead_of_printing_links_to_another_server(tmp_path: Path) -> None:
+    """An orphaned server kept the port: the links a new serve printed led to the old one."""
+    port = free_port()
+    with socket.socket() as orphan:
+        orphan.bind(("127.0.0.1", port))
+        orphan.listen()
+        proc = roleplay("serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'room.db'}")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"roleplay: error: port {port} is already in use (an earlier "
+                                   "`roleplay serve` still running?); stop it, or choose another with --port")
+    assert "http://" not in proc.stdout
+    assert "--Voila.port_retries=0" in voila_command(ServeOptions(port=port))
 
 
 def _get(url: str, host: str, *, websocket: bool = False) -> tuple[int, str]:
