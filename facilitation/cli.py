@@ -464,7 +464,10 @@ def demo(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     from .serve import ServeOptions, run
 
-    options = ServeOptions(port=args.port, lan=args.lan, pool_size=args.pool_size, db=args.db)
+    limits = {"max_kernels": args.max_pages} if args.max_pages is not None else {}
+    if args.max_pages is not None and args.max_pages < 1:
+        raise WorkbenchError(f"--max-pages {args.max_pages}: give 1 or more")
+    options = ServeOptions(port=args.port, lan=args.lan, pool_size=args.pool_size, db=args.db, **limits)
     return run(options, demo=args.demo, session=args.session)
 
 
@@ -660,6 +663,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lan", action="store_true",
                    help="listen on the network, with an access token and a facilitator key")
     p.add_argument("--pool-size", type=int, default=1, help="preheated kernels per page (default 1; 0: none)")
+    p.add_argument("--max-pages", type=int, metavar="N",
+                   help="most page kernels at once, preheated ones included (default: as many as half "
+                        "the memory holds); a page opened beyond it is refused with a sentence saying why")
     p.add_argument("--session", metavar="CODE", help="print the pages' links for this session")
     p.add_argument("--demo", action="store_true", help="create a demo session on the embedded customer")
     _db(p)

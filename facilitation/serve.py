@@ -58,6 +58,18 @@ def served_folder() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+KERNEL_MB = 160  # a room page's kernel, measured by bench/voila_load.py --memory (110–167 MB)
+
+
+def default_max_kernels() -> int:
+    """As many kernels as half the machine's memory holds, and never fewer than the pools
+    (one kernel per notebook) plus a room of 24."""
+    import psutil
+
+    half = psutil.virtual_memory().total // 2 // (KERNEL_MB * 2**20)
+    return max(int(half), len(NOTEBOOKS) + len(REPORT_PAGES) + 24)
+
+
 @dataclass
 class ServeOptions:
     port: int = DEFAULT_PORT
@@ -66,6 +78,7 @@ class ServeOptions:
     cull_idle: int = CULL_IDLE_SECONDS
     cull_interval: int = CULL_INTERVAL_SECONDS
     db: str | None = None
+    max_kernels: int = field(default_factory=lambda: default_max_kernels())
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     facilitator_key: str = field(default_factory=lambda: secrets.token_urlsafe(12))
 
@@ -85,6 +98,9 @@ def voila_command(options: ServeOptions, root: Path | None = None) -> list[str]:
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.show_tracebacks=False",
         "--Voila.port_retries=0",  # a taken port is an error, never the next port along
+        # every page load is a kernel until it is culled: cap them, or reloads fill the memory
+        "--VoilaConfiguration.multi_kernel_manager_class=facilitation.voila_kernels.CappedKernelManager",
+        f"--CappedKernelManager.max_kernels={options.max_kernels}",
         f"--template={TEMPLATE}",  # the lab template without its CDN stylesheets
     ]
     # A token on a shared network; on loopback the machine's own user is the only viewer, so
@@ -270,7 +286,8 @@ def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> i
         if not wait_for_port(options.port) or process.poll() is not None:
             print(f"roleplay: error: Voilà did not start on port {options.port}", file=sys.stderr)
             return 1
-        print(f"\nRoleplay Workbench is serving on {options.ip}:{options.port} (Ctrl-C stops it).")
+        print(f"\nRoleplay Workbench is serving on {options.ip}:{options.port} (Ctrl-C stops it), "
+              f"up to {options.max_kernels} pages at once.")
         if demo:
             print(f"A demo session is ready: code {code}, customer: embedded (offline).")
         if code is None:
