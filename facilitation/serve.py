@@ -58,7 +58,7 @@ def served_folder() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-KERNEL_MB = 160  # a room page's kernel, measured by bench/voila_load.py --memory (110–167 MB)
+KERNEL_MB = 160  # a room page's kernel, measured by bench/voila_load.py --memory (110 to 167 MB)
 
 
 def default_max_kernels() -> int:

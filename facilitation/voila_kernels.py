@@ -1,6 +1,6 @@
 """The kernel manager `roleplay serve` gives Voilà: at most ``max_kernels`` kernels at once.
 
-Every page load starts a kernel (about 110–160 MB each) that lives until it is culled, so
+Every page load starts a kernel (about 110 to 160 MB each) that lives until it is culled, so
 a few dozen reloads could fill the machine's memory. At the cap a new page is refused with
 a 503 and a sentence saying why and what to do; pages already open keep working. Imported
 only by the Voilà process (the core never imports Voilà or jupyter_server)."""

@@ -131,15 +131,17 @@ def test_page_loads_beyond_the_kernel_cap_are_refused_with_a_reason_and_room_com
 def test_the_refusal_at_the_cap_says_why_and_what_to_do() -> None:
     from facilitation.voila_kernels import full_message
 
-    assert full_message(40) == ("The room's server has 40 pages open, its limit: close pages nobody is "
-                                "using (an idle page closes by itself after two minutes) and reload this one.")
+    assert full_message(40) == ("The room's server has 40 pages open, its limit: close pages nobody "
+                                "is using (an idle page closes by itself after two minutes) and reload "
+                                "this one.")
     assert ServeOptions().max_kernels >= 10 + 24  # the pools and a room of 24, on any machine
 
 
 def _kernels(voila_pid: int) -> int:
     import psutil
 
-    return sum("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process(voila_pid).children(recursive=True))
+    children = psutil.Process(voila_pid).children(recursive=True)
+    return sum("ipykernel" in " ".join(c.cmdline()) for c in children)
 
 
 def _get(url: str, host: str, *, websocket: bool = False) -> tuple[int, str]:
