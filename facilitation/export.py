@@ -234,12 +234,23 @@ def csv_row(attempt: Attempt, wb: Workbench) -> list[Any]:
             "\n".join(f"{speaker}: {redact(text)}" for speaker, text in attempt.transcript)]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """Text a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``=cmd|…``) starts with a
+    quote instead, the OWASP advice: names, titles and lines are typed by people."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def write_csv(wb: Workbench, stream: IO[str], found: Iterator[Attempt]) -> str:
     writer = csv.writer(stream)
     writer.writerow(csv_columns())
     rows = 0
     for attempt in found:
-        writer.writerow(csv_row(attempt, wb))
+        writer.writerow([spreadsheet_safe(cell) for cell in csv_row(attempt, wb)])
         rows += 1
     return f"{_count(rows, 'row')} (one per scored attempt)"
 

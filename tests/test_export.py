@@ -359,3 +359,23 @@ def test_roleplay_export_writes_a_file_or_standard_output(wb: Workbench, room: R
     assert proc.stderr.strip() == "roleplay: error: --since '5 January': give a date as YYYY-MM-DD"
     proc = roleplay("export", "xapi", "--base", "not an iri", "--db", store_url)
     assert proc.returncode == 1 and "not an absolute IRI" in proc.stderr and proc.stdout == ""
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote(
+        wb: Workbench, clock: FakeClock) -> None:
+    wb.add_person('=HYPERLINK("http://evil.example","Bob")', "bob", team="+Billing")
+    session = wb.create_session("=cmd|' /C calc'!A0", "bob", ["bob"])
+    scene = wb.create_scene(session.id, CARD, seed=1, roles={"bob": "agent"}).id
+    wb.start(scene, by="bob")
+    wb.skip(scene, by="bob")
+    _customer(wb, scene)
+    wb.post_message(scene, "agent", GOOD[0], author="bob")
+    wb.skip(scene, by="bob")
+    wb.skip(scene, by="bob")
+    wb.end(scene, by="bob")
+
+    [row] = csv_rows(wb)
+
+    assert row["agent_name"] == '\'=HYPERLINK("http://evil.example","Bob")'
+    assert row["session"] == "'=cmd|' /C calc'!A0" and row["team"] == "'+Billing"
+    assert row["overall"].isdigit()  # numbers stay numbers

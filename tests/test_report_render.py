@@ -132,3 +132,19 @@ def test_every_chart_draws_offline_with_its_title_and_axis_titles(name: str, dem
         assert chart["title"].strip(), chart
         if not chart["polar"]:
             assert all(t.strip() for t in chart["x"] + chart["y"]) and chart["x"] and chart["y"], chart
+
+
+def test_only_a_shipped_report_name_is_rendered_never_a_path(tmp_path: Path) -> None:
+    """`roleplay report ../../x/evil` ran any notebook and wrote outside --out."""
+    marker = tmp_path / "ran"
+    evil = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"open({str(marker)!r}, 'w')")])
+    evil.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(evil, tmp_path / "evil.ipynb")
+    reports = Path(__file__).resolve().parents[1] / "reports"
+    relative = Path(*[".."] * len(reports.parts[1:]), *tmp_path.parts[1:], "evil")
+
+    proc = roleplay("report", str(relative), "--out", str(tmp_path / "out"))
+
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"roleplay: error: no report {str(relative)!r}; there are agent_progress, ")
+    assert not marker.exists() and not (tmp_path / "out").exists()

@@ -469,6 +469,10 @@ def test_facilitator_pages_need_the_key_when_the_server_set_one(monkeypatch) -> 
     with pytest.raises(AccessDenied):
         require_facilitator({"session": "K7Q2"})
     require_facilitator({"session": "K7Q2", "key": "s3cret"})
+    monkeypatch.setenv("ROLEPLAY_FACILITATOR_KEY", "clé-secrète")  # not ASCII: compare_digest raised
+    with pytest.raises(AccessDenied):
+        require_facilitator({"key": "wrong-ключ"})
+    require_facilitator({"key": "clé-secrète"})
     monkeypatch.delenv("ROLEPLAY_FACILITATOR_KEY")
     require_facilitator({})
 

@@ -40,7 +40,9 @@ def query_params() -> dict[str, str]:
 def require_facilitator(params: dict[str, str]) -> None:
     """Refuse a facilitator page to a viewer without the key, when the server set one."""
     expected = os.environ.get(FACILITATOR_KEY_ENV)
-    if expected and not hmac.compare_digest(params.get("key", ""), expected):
+    # as bytes: compare_digest raises on str that is not ASCII (a key typed with an accent)
+    given = params.get("key", "").encode("utf-8", "surrogateescape")
+    if expected and not hmac.compare_digest(given, expected.encode("utf-8", "surrogateescape")):
         raise AccessDenied("This page is for the facilitator: open it with the link that "
                            "`roleplay serve` printed.")
 

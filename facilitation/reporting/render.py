@@ -43,14 +43,17 @@ def reports_dir() -> Path:
 
 
 def report_names() -> list[str]:
-    return sorted(p.stem for p in reports_dir().glob("*.ipynb"))
+    """The shipped reports (``_``-prefixed notebooks are shared parts, not reports)."""
+    return sorted(p.stem for p in reports_dir().glob("*.ipynb") if not p.name.startswith("_"))
 
 
 def report_path(name: str) -> Path:
-    path = reports_dir() / f"{name.removesuffix('.ipynb')}.ipynb"
-    if not path.is_file():
+    """A shipped report by name only: a path (``../../x/evil``) would run any notebook and
+    write outside --out."""
+    stem = name.removesuffix(".ipynb")
+    if stem not in report_names():
         raise NotFound(f"no report {name!r}; there are {', '.join(report_names())}")
-    return path
+    return reports_dir() / f"{stem}.ipynb"
 
 
 def declared_parameters(nb: nbformat.NotebookNode) -> dict[str, Any]:
