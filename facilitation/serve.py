@@ -99,7 +99,7 @@ def voila_command(options: ServeOptions, root: Path | None = None) -> list[str]:
         "--VoilaConfiguration.show_tracebacks=False",
         "--Voila.port_retries=0",  # a taken port is an error, never the next port along
         # every page load is a kernel until it is culled: cap them, or reloads fill the memory
-        "--VoilaConfiguration.multi_kernel_manager_class=facilitation.voila_kernels.CappedKernelManager",
+        "--VoilaConfiguration.multi_kernel_manager_class=widgets.voila_kernels.CappedKernelManager",
         f"--CappedKernelManager.max_kernels={options.max_kernels}",
         f"--template={TEMPLATE}",  # the lab template without its CDN stylesheets
     ]

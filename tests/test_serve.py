@@ -129,7 +129,7 @@ def test_page_loads_beyond_the_kernel_cap_are_refused_with_a_reason_and_room_com
 
 
 def test_the_refusal_at_the_cap_says_why_and_what_to_do() -> None:
-    from facilitation.voila_kernels import full_message
+    from widgets.voila_kernels import full_message
 
     assert full_message(40) == ("The room's server has 40 pages open, its limit: close pages nobody "
                                 "is using (an idle page closes by itself after two minutes) and reload "
