@@ -16,6 +16,7 @@ that has them already answers 409 instead of storing duplicates.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import sys
@@ -227,7 +228,8 @@ def csv_row(attempt: Attempt, wb: Workbench) -> list[Any]:
     agent = attempt.agent
     team = (agent.team if agent else None) or attempt.session_team or ""
     return [attempt.scene_id, attempt.session_title, attempt.started_at.date().isoformat(),
-            agent.id if agent else "", agent.name if agent else "", team, attempt.card_id,
+            exported_id(agent.id) if agent else "", redact(agent.name) if agent else "", team,
+            attempt.card_id,
             card.title if card else "", card.category if card else "", card.difficulty if card else "",
             attempt.rubric_id, attempt.rubric_version, attempt.overall, str(attempt.passed).lower(),
             attempt.outcome or "", *(areas.get(a, "") for a in COMPETENCIES), len(attempt.observers),
@@ -284,7 +286,16 @@ def statements(attempt: Attempt, wb: Workbench, base: str) -> list[dict[str, Any
 
 
 def _agent(person: Person, base: str) -> dict[str, Any]:
-    return {"objectType": "Agent", "name": person.name, "account": {"homePage": base, "name": person.id}}
+    return {"objectType": "Agent", "name": redact(person.name),
+            "account": {"homePage": base, "name": exported_id(person.id)}}
+
+
+def exported_id(person_id: str) -> str:
+    """A person's id as exports show it: an id that is an email address (``--agent
+    ana.silva@acme.com``) becomes a stable pseudonym, the same on every export."""
+    if "@" not in person_id or redact(person_id) == person_id:
+        return person_id
+    return "person-" + hashlib.sha256(person_id.encode()).hexdigest()[:16]
 
 
 def _card_activity(attempt: Attempt, wb: Workbench, base: str) -> dict[str, Any]:

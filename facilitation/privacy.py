@@ -57,11 +57,19 @@ CARD, CARD_CODE, EMAIL, PHONE, ADDRESS = "[card number]", "[card code]", "[email
 _MAYBE_PII = re.compile(r"[\d@]")
 _EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][\w.%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 # 13 to 19 digits in groups split by single spaces or dashes; the Luhn check decides.
-_CARD = re.compile(r"(?<![\w+.,/:-])\d(?:[ -]?\d){12,22}(?![\w/:]|[.,]\d)")
+# "card:4111…" is a label, "10:30" a time; "…1111/12/27" is the card then its expiry date.
+_CARD = re.compile(r"(?<![\w+.,/-])(?<!\d:)\d(?:[ -]?\d){12,22}(?![\w:]|[.,]\d)")
 # The 3-4 digit security code on the back of a card, when it is named.
 _CARD_CODE = re.compile(r"(?i)\b(cvc2?|cvv2?|cv2|csc|security code)(\W{0,3}(?:is\s+)?)\d{3,4}\b")
 # +CC then groups (a "(0)" trunk prefix allowed): 8 to 15 digits in all, counted after matching.
 _INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){1,5}(?![\w%])")
+# the same dialled from Europe: 00 then the country code ("0049 30 1234567")
+_INTERNATIONAL_00 = re.compile(r"(?<![\w.+/-])00[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){1,5}(?![\w%]|[.,/-]\d)")
+# a US number written without all its separators (415-5550123, 4155550123): only after a
+# word that says it is a phone number, as a ten-digit order or ticket number looks the same
+_PHONE_WORD = r"\b(?:call|phone|tel|telephone|mobile|cell|ring|text|reach|whatsapp|sms|number)\b"
+_US_RUN = re.compile(rf"(?i)({_PHONE_WORD}[^\d\n]{{0,20}})"
+                     r"(?:1[ .-]?)?[2-9]\d{2}[ .-]?[2-9]\d{2}[ .-]?\d{4}(?![\w%]|[.,/-]\d)")
 _US = re.compile(r"(?<![\w.+/-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w%]|[.,/-]\d)")
 _UK = re.compile(r"(?<![\w.+/-])(?:\(0\d{2,4}\)|0[1-9]\d{1,3})[ -]?\d{3,4}[ -]?\d{3,4}(?![\w%]|[.,/-]\d)")
 
@@ -134,12 +142,20 @@ _ADDRESS_HINT = re.compile(r"\d(?:[A-Za-z]?\s+[A-Z0-9]|\d{4}|[A-Z]{2}\b)")
 _CODE_WORDS = ("cv", "csc", "security code")
 _INTERNATIONAL_PHONE = _digits_between(8, 15, PHONE)
 _UK_PHONE = _digits_between(10, 11, PHONE)
+_INTERNATIONAL_00_PHONE = _digits_between(10, 17, PHONE)  # the 00 and 8 to 15 digits
+
+
+# No-break, thin and narrow no-break spaces (typed by phones and word processors) and the
+# zero-width ones would split a number so that no pattern sees it.
+_SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
+                         "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None})
 
 
 def redact(text: str) -> str:
     """``text`` with card numbers and codes, emails, phone numbers and street addresses replaced."""
     if not text or _MAYBE_PII.search(text) is None:
         return text
+    text = text.translate(_SPACES)
     if "@" in text:
         text = _EMAIL.sub(EMAIL, text)
     long_numbers = _SEVEN_DIGITS.search(text) is not None
@@ -151,7 +167,9 @@ def redact(text: str) -> str:
     if "+" in text:  # before the national forms, which would take "+1 (555) 123-4567" apart
         text = _INTERNATIONAL.sub(_INTERNATIONAL_PHONE, text)
     if long_numbers:
+        text = _INTERNATIONAL_00.sub(_INTERNATIONAL_00_PHONE, text)
         text = _UK.sub(_UK_PHONE, _US.sub(PHONE, text))
+        text = _US_RUN.sub(rf"\1{PHONE}", text)
     if _ADDRESS_HINT.search(text):
         text = _ADDRESS.sub(ADDRESS, text)
     return text

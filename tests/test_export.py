@@ -379,3 +379,24 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote(
     assert row["agent_name"] == '\'=HYPERLINK("http://evil.example","Bob")'
     assert row["session"] == "'=cmd|' /C calc'!A0" and row["team"] == "'+Billing"
     assert row["overall"].isdigit()  # numbers stay numbers
+
+
+def test_a_person_id_that_is_an_email_address_leaves_as_a_stable_pseudonym(
+        wb: Workbench, clock: FakeClock) -> None:
+    wb.add_person("Ana Silva", "ana.silva@acme.com", team="Billing")
+    session = wb.create_session("Practice", "ana.silva@acme.com", ["ana.silva@acme.com"])
+    scene = wb.create_scene(session.id, CARD, seed=1, roles={"ana.silva@acme.com": "agent"}).id
+    wb.start(scene)
+    wb.skip(scene)
+    _customer(wb, scene)
+    wb.post_message(scene, "agent", GOOD[0], author="ana.silva@acme.com")
+    wb.skip(scene)
+    wb.skip(scene)
+    wb.end(scene)
+
+    statements = xapi(wb)
+    assert "acme.com" not in json.dumps(statements)
+    account = statements[0]["actor"]["account"]["name"]
+    assert account.startswith("person-") and xapi(wb)[0]["actor"]["account"]["name"] == account
+    [row] = csv_rows(wb)
+    assert row["agent_id"] == account and row["agent_name"] == "Ana Silva"

@@ -54,6 +54,19 @@ REDACTED = [
     ("07700900123", "[phone]"),
     ("0161 496 0000", "[phone]"),
     ("(020) 7946 0958", "[phone]"),
+    # labels, expiry dates and codes after the number, and spaces that are not plain spaces
+    ("card:4111111111111111", "card:[card number]"),
+    ("number:4111 1111 1111 1111", "number:[card number]"),
+    ("4111\u00a01111\u00a01111\u00a01111", "[card number]"),
+    ("4111\u20091111\u20091111\u20091111", "[card number]"),
+    ("4111\u202f1111\u202f1111\u202f1111", "[card number]"),
+    ("4111111111111111/12/27", "[card number]/12/27"),
+    ("4111-1111-1111-1111/123", "[card number]/123"),
+    # phones dialled with 00, or written without all their separators after a phone word
+    ("call 4155550123", "call [phone]"),
+    ("my number is 415-5550123", "my number is [phone]"),
+    ("0049 30 1234567", "[phone]"),
+    ("ring 0044 20 7946 0958 today", "ring [phone] today"),
     # street addresses, with units, cities and postcodes
     ("I live at 221B Baker Street, London NW1 6XE.", "I live at [address]."),
     ("12 Main St, Springfield, IL 62704", "[address]"),
@@ -99,6 +112,9 @@ KEPT = [
     "user@localhost is not an address anyone can write to",
     "Refund of $1,800 within 5-7 business days",
     "Customer ID 4521, case 2231, CSV export of 300 rows",
+    "Order 9876543210 shipped",  # ten digits with no phone word before them
+    "ticket 4155550123 is closed",
+    "Since 10:30 and 0:45 the 2026 run",
     "",
 ]
 
