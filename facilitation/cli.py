@@ -400,6 +400,12 @@ def analyze(args: argparse.Namespace) -> int:
     """JSON lines in, one JSON line out per input; a bad line gets an error object, not a crash."""
     from .analysis import Analyser
 
+    if args.persona is not None:
+        from .personas import load_personas
+
+        known = load_personas()[0]
+        if args.persona not in known:
+            raise WorkbenchError(f"no persona {args.persona!r}; there are {', '.join(sorted(known))}")
     analyser = Analyser(persona=args.persona)
     failed = 0
     for number, line in enumerate(sys.stdin, start=1):
@@ -411,9 +417,10 @@ def analyze(args: argparse.Namespace) -> int:
             if not isinstance(text, str) or role not in ("agent", "customer"):
                 raise ValueError("needs a text string and role 'agent' or 'customer'")
             result = analyser.analyse(text, role, item.get("context")).to_json()
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             failed += 1
-            reason = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            reason = (f"missing {exc}" if isinstance(exc, KeyError)
+                      else "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc))
             result = {"error": f"line {number}: {reason}"}
         print(json.dumps(result, ensure_ascii=False), flush=True)
     if failed:
@@ -465,8 +472,6 @@ def serve(args: argparse.Namespace) -> int:
     from .serve import ServeOptions, run
 
     limits = {"max_kernels": args.max_pages} if args.max_pages is not None else {}
-    if args.max_pages is not None and args.max_pages < 1:
-        raise WorkbenchError(f"--max-pages {args.max_pages}: give 1 or more")
     options = ServeOptions(port=args.port, lan=args.lan, pool_size=args.pool_size, db=args.db, **limits)
     return run(options, demo=args.demo, session=args.session)
 
@@ -492,6 +497,20 @@ def _validate_command(sub: argparse._SubParsersAction, kind: str) -> None:
     p = _command(sub, "validate", lambda a: _validate(kind, a), f"validate {kind} files")
     p.add_argument("paths", nargs="*", help="files or folders (default: the library)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def _at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` (to ``high``), refused in one line."""
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bound = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"{value} is out of range: give {bound}")
+        return value
+    return number
 
 
 def _command(sub: argparse._SubParsersAction, name: str, func: Callable[..., int], helptext: str
@@ -558,8 +577,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(groups, "progress", progress,
                  "a person's competency areas, certifications, training path and next card")
     p.add_argument("person", metavar="PERSON")
-    p.add_argument("--threshold", type=int, help="certification threshold (default: the rubric's, 85)")
-    p.add_argument("--window", type=int, help="scenes averaged for certification (default: the rubric's, 10)")
+    p.add_argument("--threshold", type=_at_least(0, 100),
+                   help="certification threshold (default: the rubric's, 85)")
+    p.add_argument("--window", type=_at_least(1),
+                   help="scenes averaged for certification (default: the rubric's, 10)")
     _include_practice(p)
     _db(p)
     _fmt(p, ("text", "json"))
@@ -610,7 +631,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(groups, "demo-data", demo_data,
                  "fill a store with a month of training, played by the simulator's agent policies and scored")
     p.add_argument("--agents", type=int, default=42, help="trainees (default 42)")
-    p.add_argument("--scenes", type=int, default=1234, help="scored scenes (default 1234)")
+    p.add_argument("--scenes", type=_at_least(1), default=1234, help="scored scenes (default 1234)")
     p.add_argument("--seed", type=int, default=0, help="the same seed builds the same month")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _db(p)
@@ -623,7 +644,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a value for the notebook's parameters cell (repeatable)")
     p.add_argument("--each", choices=("person", "scene", "session"),
                    help="render one report per person, scene or session, in parallel")
-    p.add_argument("--workers", type=int, help="parallel kernels for --each (default: one per core)")
+    p.add_argument("--workers", type=_at_least(1), help="parallel kernels for --each (default: one per core)")
     p.add_argument("--out", default="report-output", metavar="DIR",
                    help="output folder (default ./report-output)")
     p.add_argument("--format", choices=("html", "ipynb"), default="html",
@@ -649,7 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "jargon, wrong-facts, rushing (the card's phrase bank and fixed lines); good-varied, "
                    "factual-varied, wrong-facts-varied, blaming-varied, dismissive-varied, jargon-varied "
                    "(words drawn per seed); or all")
-    p.add_argument("--runs", type=int, default=10, help="runs per card and policy (default 10)")
+    p.add_argument("--runs", type=_at_least(1), default=10, help="runs per card and policy (default 10)")
     p.add_argument("--seed", type=int, default=0, help="first seed; run i uses seed + i")
     p.add_argument("--engine", default="embedded", help="customer engine (default: embedded)")
     _fmt(p)
@@ -659,11 +680,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--persona", help="weigh jargon for this persona (e.g. confused-new-user)")
 
     p = _command(groups, "serve", serve, "serve the room's pages (facilitator, observer, projector) on Voilà")
-    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--port", type=_at_least(1, 65535), default=8866)
     p.add_argument("--lan", action="store_true",
                    help="listen on the network, with an access token and a facilitator key")
-    p.add_argument("--pool-size", type=int, default=1, help="preheated kernels per page (default 1; 0: none)")
-    p.add_argument("--max-pages", type=int, metavar="N",
+    p.add_argument("--pool-size", type=_at_least(0), default=1,
+                   help="preheated kernels per page (default 1; 0: none)")
+    p.add_argument("--max-pages", type=_at_least(1), metavar="N",
                    help="most page kernels at once, preheated ones included (default: as many as half "
                         "the memory holds); a page opened beyond it is refused with a sentence saying why")
     p.add_argument("--session", metavar="CODE", help="print the pages' links for this session")

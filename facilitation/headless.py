@@ -9,12 +9,20 @@ from pathlib import Path
 from .workbench import InvalidInput, Workbench
 
 
+def text_line_of(error: UnicodeDecodeError) -> int:
+    """The 1-based line of the byte that could not be decoded."""
+    return error.object[:error.start].count(b"\n") + 1
+
+
 def read_agent_lines(path: str) -> list[str]:
     """One agent message per line; blank lines and ``#`` comments are skipped; ``-`` is stdin."""
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"cannot read agent lines from {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        line = text_line_of(exc)
+        raise InvalidInput(f"{path}:{line}: not UTF-8 text (save the file as UTF-8)") from None
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and not line.startswith("#")]
     if not lines:

@@ -322,6 +322,8 @@ def render_cli(args: argparse.Namespace) -> int:
     typed_parameters(name, nb, parameters)  # a wrong parameter fails before any kernel starts
     formats = ("ipynb",) if args.format == "ipynb" else ("ipynb", "html")
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise WorkbenchError(f"--out {out} is a file; give the folder the reports go in")
     if not args.each:
         return _print_results([render_one(ReportJob(name, parameters, out / name, formats))])
     jobs = batch_jobs(name, nb, args.each, parameters, out, formats, args.db)

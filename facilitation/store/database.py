@@ -46,6 +46,11 @@ def default_url() -> str:
     return f"sqlite:///{home / 'roleplay-workbench' / 'workbench.db'}"
 
 
+# The stores this workbench opens (a dialect and a synchronous driver it ships or documents).
+_STORES = {("sqlite", ""), ("sqlite", "pysqlite"), ("postgresql", ""), ("postgresql", "psycopg"),
+           ("postgresql", "psycopg2")}
+
+
 class Database:
     """An engine pair (reads, writes) over one store, with schema creation and upgrades."""
 
@@ -59,7 +64,11 @@ class Database:
             parsed = make_url(self.url)
         except Exception as exc:  # sqlalchemy raises ArgumentError with a terse text
             raise StoreError(f"not a database URL: {self.url!r}") from exc
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        backend, _, driver = parsed.drivername.partition("+")  # naming a dialect loads nothing yet
+        if (backend, driver) not in _STORES:
+            raise StoreError(f"{parsed.render_as_string(hide_password=True)} is not a store this workbench "
+                             "opens: use sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE")
+        self.is_sqlite = backend == "sqlite"
         self._thread_lock = threading.Lock()
         self._lock_file: int | None = None
         if self.is_sqlite:
@@ -72,7 +81,11 @@ class Database:
             if file_lock and fcntl is not None:
                 self._lock_file = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
         else:
-            self.reads = self.writes = create_engine(self.url, pool_pre_ping=True)
+            try:
+                self.reads = self.writes = create_engine(self.url, pool_pre_ping=True)
+            except ImportError as exc:  # postgresql:// means psycopg2, which is not installed
+                raise StoreError(f"{self.display_url}: its driver is not installed ({exc.name}); "
+                                 "write postgresql+psycopg://…") from None
 
     def _sqlite_engine(self, begin: str) -> Engine:
         engine = create_engine(self.url)
