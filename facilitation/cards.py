@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from .datafile import Model, Slug, Text, Upgrade, one_of
 from .rubrics import Rubric
@@ -73,7 +73,7 @@ class Fact(Model):
 class Criterion(Model):
     name: Text
     competency: Competency
-    weight: int = Field(ge=1, le=100)
+    weight: StrictInt = Field(ge=1, le=100)  # strict: "30" or 30.0 is a typo, not a weight
     look_for: list[Text] = Field(min_length=1)
     facts: list[Slug] = Field(default_factory=list)  # a knowledge criterion's facts (none: all the card's)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Row, insert, select
 
 from .records import DebriefEntry, Note
-from .scenebase import InvalidInput, SceneBase, check_one_of, check_text
+from .scenebase import InvalidInput, SceneBase, check_one_of, check_person, check_text
 from .store import queries as q
 from .store.schema import debrief, messages, notes
 
@@ -21,6 +21,7 @@ class Observations(SceneBase):
                  value: float | None = None) -> Note:
         """Store one observation the moment it is made."""
         check_one_of(kind, NOTE_KINDS, "note kind")
+        check_person(observer, "observer")
         if text is not None:
             check_text(text, "note")
         if kind in ("quote", "note") and text is None:

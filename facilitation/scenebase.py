@@ -7,6 +7,7 @@ version. Bad input raises ``InvalidInput`` with a reason and changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -39,6 +40,22 @@ def check_text(value: str, what: str) -> str:
     return value
 
 
+MAX_NAME = 120
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_person(value: str, what: str = "person") -> str:
+    """A person's id or name: a line of ordinary text (a NUL, a line break or 60,000
+    characters would end up on every page and report that shows it)."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{what} is empty")
+    if len(value) > MAX_NAME:
+        raise InvalidInput(f"{what} is {len(value)} characters; the limit is {MAX_NAME}")
+    if _CONTROL.search(value):
+        raise InvalidInput(f"{what} {value[:40]!r} holds a control character")
+    return value
+
+
 def check_one_of(value: str, allowed: Sequence[str], what: str) -> str:
     if value not in allowed:
         raise InvalidInput(f"{what} {value!r} is not one of {', '.join(allowed)}")
@@ -64,6 +81,9 @@ class SceneBase:
 
     def _ensure_person(self, conn: Connection, person_id: str, name: str | None = None,
                        team: str | None = None) -> None:
+        check_person(person_id)
+        if name is not None:
+            check_person(name, "name")
         if conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None:
             conn.execute(insert(people).values(id=person_id, name=name or person_id, team=team,
                                                created_at=self.clock.now()))

@@ -127,3 +127,9 @@ def test_analyze_answers_a_deeply_nested_line_with_an_error_and_goes_on() -> Non
     assert first == {"error": "line 1: JSON nested too deeply"}
     assert second["behaviours"]["question"] > 0.5
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_a_library_folder_that_does_not_exist_is_an_error_not_an_empty_library() -> None:
+    proc = roleplay("cards", "list", env={"ROLEPLAY_CARDS": "/nonexistent"})
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "roleplay: error: ROLEPLAY_CARDS is /nonexistent, which is not a folder"

@@ -119,3 +119,13 @@ def test_a_file_larger_than_any_card_is_refused_unread(tmp_path: Path) -> None:
     [problem] = lib.errors
     assert str(problem) == (f"{big}:1: the file is {big.stat().st_size // 1024} KB; "
                             f"a card or rubric is at most {MAX_FILE_BYTES // 1024} KB")
+
+
+@pytest.mark.parametrize("weight", ['"30"', "30.0"])
+def test_a_weight_that_is_text_or_a_decimal_is_refused(tmp_path: Path, weight: str) -> None:
+    text = GOOD.read_text(encoding="utf-8")
+    first = text.index("weight: ") + len("weight: ")
+    end = text.index("\n", first)
+    (tmp_path / "minimal-card.yaml").write_text(text[:first] + weight + text[end:], encoding="utf-8")
+    lib = Library.load(cards_dir=tmp_path)
+    assert lib.cards == {} and "weight: input should be a valid integer" in str(lib.errors[0])

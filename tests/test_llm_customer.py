@@ -502,3 +502,11 @@ def test_no_line_a_card_or_persona_gives_the_customer_is_refused_by_the_guard(li
         lines = [*persona.sample_lines, *own]
         refused += [(persona.id, line) for line in lines if guard.reason(line, complete=True)]
     assert refused == []
+
+
+@pytest.mark.parametrize("timeout", [0, -1.5])
+def test_a_timeout_of_zero_or_less_is_refused_when_the_settings_are_read(timeout: float) -> None:
+    from facilitation.customers.llmconfig import OpenAISettings
+
+    with pytest.raises(WorkbenchError, match="give a number of seconds above 0"):
+        OpenAISettings(model="m", first_token_timeout=timeout)

@@ -151,3 +151,22 @@ def test_sqlite_durability_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("ROLEPLAY_SQLITE_SYNC", "off")
     with pytest.raises(StoreError, match="use full or normal"):
         Database(url)
+
+
+@pytest.mark.parametrize(("observer", "reason"), [
+    ("", "observer is empty"), ("   ", "observer is empty"), ("ben\0", "holds a control character"),
+    ("b" * 60_000, "observer is 60000 characters; the limit is 120"),
+])
+def test_an_observer_name_that_is_not_a_line_of_text_is_refused(tmp_path, observer: str, reason: str) -> None:
+    from facilitation.scenebase import InvalidInput
+    from facilitation.workbench import Workbench
+
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'w.db'}")
+    session = wb.create_session("Practice", "fran", ["ana"])
+    scene = wb.create_scene(session.id, "frustrated-billing-customer", roles={"ana": "agent"}).id
+    with pytest.raises(InvalidInput, match=reason):
+        wb.add_note(scene, observer, "note", text="Warm opening")
+    with pytest.raises(InvalidInput, match="person is 100000 characters"):
+        wb.join(session.code, "p" * 100_000)
+    assert wb.notes(scene) == [] and wb.session(session.id).participants == ["ana"]
+    wb.close()

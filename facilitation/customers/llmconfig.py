@@ -53,6 +53,15 @@ class OpenAISettings:
     temperature: float = 0.8
     max_tokens: int = 300
 
+    def __post_init__(self) -> None:
+        # a zero or negative timeout would make every reply fail (or wait for ever)
+        for name in ("connect_timeout", "first_token_timeout", "total_timeout"):
+            if not getattr(self, name) > 0:
+                raise WorkbenchError(f"{name} is {getattr(self, name)!r}: give a number of seconds above 0")
+        if self.max_retries < 0 or self.max_tokens < 1:
+            raise WorkbenchError(f"max_retries must be 0 or more and max_tokens 1 or more "
+                                 f"(got {self.max_retries}, {self.max_tokens})")
+
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
