@@ -420,7 +420,10 @@ def _page(db: str | None, build: PageBuilder, *, analyses: bool = False) -> w.Wi
 def warm_analyser() -> None:
     from facilitation.analysis import Analyser
 
-    Analyser().analyse("That sounds frustrating; what happened?", "agent")
+    # twelve words or more: the readability score loads textstat's dictionary (about 1.3 s)
+    # now, not on the agent's first long line, where it delayed the customer's reply
+    Analyser().analyse("That sounds frustrating, and I am sorry; can you tell me what changed "
+                       "on your team this month?", "agent")
 
 
 def _session(params: dict[str, str], session: str | None) -> str:
