@@ -424,3 +424,11 @@ def test_the_dashboard_on_an_empty_store_says_so_in_one_line(tmp_path: Path) -> 
     page = _text(outputs)
     assert "No scored scenes between" in page and "roleplay demo-data" in page
     assert not _figure_titles(outputs)
+
+
+def test_a_name_with_quotes_shows_its_quotes_on_the_charts(library: Library) -> None:
+    """Chart labels showed `Bob &quot;Tiny&quot; Smith`: plotly draws the entity as typed."""
+    frames = synthetic_frames(library, names={0: 'Bob "Tiny" Smith'})
+    dash = team_report.team_dashboard(frames, MONTH, 40, library=library)
+    figures = json.dumps([f.to_plotly_json() for f in dash.figures.values()], cls=PlotlyJSONEncoder)
+    assert "&quot;" not in figures and '"Tiny"' in figures.replace('\\"', '"')

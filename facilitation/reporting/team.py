@@ -445,10 +445,16 @@ def new_hire_ramp(attempts: pd.DataFrame, enrolments: pd.DataFrame, names: pd.Se
 
 # -- figures ----------------------------------------------------------------------------
 
+def _label(text: str) -> str:
+    """A name as a chart label: plotly reads labels as HTML (so < and & are escaped), but
+    draws &quot; as typed, so quotes stay quotes."""
+    return html.escape(text, quote=False)
+
+
 def participation_figure(dash: TeamDashboard) -> go.Figure:
     """Scenes per trainee as bars, the period's per-person target as a line."""
     people = dash.people
-    labels = people["name"].map(html.escape)
+    labels = people["name"].map(_label)
     below = people["scenes"] < dash.target
     fig = go.Figure()
     for mask, name, colour in ((~below, "At or above target", ON_TARGET), (below, "Below target", BEHIND)):
@@ -514,7 +520,7 @@ def improvement_figure(dash: TeamDashboard) -> go.Figure:
     team = (dash.areas.set_index("area")["last_third"] - dash.areas.set_index("area")["first_third"])
     change = pd.concat([team.reindex(change.columns).to_frame(WHOLE_TEAM).T, change])
     text = change.map(lambda v: "" if pd.isna(v) else f"{v:+.0f}")
-    labels = [f"<b>{n}</b>" if n == WHOLE_TEAM else html.escape(n) for n in change.index]
+    labels = [f"<b>{n}</b>" if n == WHOLE_TEAM else _label(n) for n in change.index]
     fig = go.Figure(go.Heatmap(
         z=change.to_numpy(), x=[a.replace(" ", "<br>", 1) for a in change.columns], y=labels,
         text=text.to_numpy(), texttemplate="%{text}", zmid=0, zmin=-30, zmax=30,
@@ -530,7 +536,7 @@ def improvement_figure(dash: TeamDashboard) -> go.Figure:
 
 def hardest_figure(dash: TeamDashboard) -> go.Figure:
     hardest = dash.hardest
-    labels = hardest["title"].map(html.escape)
+    labels = hardest["title"].map(_label)
     fig = go.Figure(go.Bar(
         y=labels, x=hardest["pass_rate"].round(0), orientation="h", marker_color=BEHIND,
         text=[f"{p:.0f}% of {n}" for p, n in zip(hardest["pass_rate"], hardest["scenes"], strict=True)],
@@ -553,7 +559,8 @@ def ramp_figure(dash: TeamDashboard) -> go.Figure:
     share = weeks.pivot(index="name", columns="week", values="share").reindex(order)
     text = weeks.pivot(index="name", columns="week", values="label").reindex(order).fillna("")
     fig = go.Figure(go.Heatmap(
-        z=share.to_numpy(), x=[f"Week {w}" for w in share.columns], y=[html.escape(n) for n in share.index],
+        z=share.to_numpy(), x=[f"Week {w}" for w in share.columns],
+        y=[_label(n) for n in share.index],
         text=text.to_numpy(), texttemplate="%{text}", zmin=0, zmax=1,
         colorscale=[[0, "#fb923c"], [0.99, "#fef3c7"], [1, "#bfdbfe"]], showscale=False,
         hovertemplate="%{y}, %{x}: %{text} scenes<extra></extra>"))
