@@ -17,7 +17,7 @@ from .customers import CustomerEngine, CustomerState, SceneContext, customer_eng
 from .customers.llm import offline_engine
 from .errors import WorkbenchError
 from .records import Message, SceneState
-from .scenebase import InvalidInput, SceneBase
+from .scenebase import MAX_TEXT, InvalidInput, SceneBase
 from .store import queries as q
 from .store.schema import events
 
@@ -98,7 +98,9 @@ class CustomerTurns(SceneBase):
         turn = engine.open(scene) if opening else engine.respond(scene, state, transcript)
         yield from turn
         settled = turn.state if notice is None else replace(turn.state, notice=notice)
-        message = self.post_message(scene_id, "customer", turn.text, author=f"engine:{engine.name}")
+        # the last guard: a turn the room has seen is stored, cut to the store's limit if need be
+        text = turn.text if len(turn.text) <= MAX_TEXT else turn.text[:MAX_TEXT - 1].rstrip() + "…"
+        message = self.post_message(scene_id, "customer", text, author=f"engine:{engine.name}")
         self._write(scene_id, lambda conn, _row, version: self._record_event(
             conn, scene_id, version, "customer", {"message_id": message.id, "state": settled.to_dict()}))
 

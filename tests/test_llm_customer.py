@@ -510,3 +510,25 @@ def test_a_timeout_of_zero_or_less_is_refused_when_the_settings_are_read(timeout
 
     with pytest.raises(WorkbenchError, match="give a number of seconds above 0"):
         OpenAISettings(model="m", first_token_timeout=timeout)
+
+
+def test_a_reply_that_goes_on_and_on_is_cut_and_the_turn_is_kept(
+        monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI, tmp_path: Path, library: Library) -> None:
+    """A reply over 4,000 characters was shown, then lost: no message stored, the scene in act."""
+    # few words, many characters: the guard's word count does not see it
+    server.will(Answer(chunks=("Whyyy",) + ("y" * 50,) * 100))  # 5,005 characters
+    monkeypatch.setenv("ROLEPLAY_OPENAI_MODEL", "roleplay-test")
+    monkeypatch.setenv("ROLEPLAY_OPENAI_BASE_URL", server.url)
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'room.db'}", library=library)
+    info = wb.create_session("Practice", "fran", ["ana", "ben"])
+    scene = wb.create_scene(info.id, CARD, engine="openai", seed=3)
+    wb.start(scene.id)
+    wb.skip(scene.id)
+
+    shown = "".join(wb.customer_turn(scene.id))
+
+    [stored] = wb.transcript(scene.id)
+    assert stored.text == shown and len(shown) < 4000
+    assert "yyyyyyyyyy" not in shown  # never a clause whole, so never shown: the offline customer spoke
+    assert "wrote more than 2000 characters" in wb.customer_state(scene.id).notice
+    wb.close()

@@ -52,6 +52,9 @@ FALLBACK_ENGINE = "embedded"
 MAX_FAILURES = 2  # failures in a row before the offline customer takes over for the scene
 HANDED_OVER = "the offline customer plays the rest of this scene."
 CUT = "—"  # ends a partial reply that the offline customer continues
+# A customer's chat message is a few sentences; a model that ignores max_tokens (or echoes
+# its prompt) is cut here, long before the store's 4,000-character limit would lose the turn.
+MAX_REPLY_CHARS = 2000  # max_tokens 300 is about 1,200 to 1,500 characters
 READER_GRACE = 1.0  # seconds the socket waits past our own deadline, so ours always fires first
 AGENT_TAG = "agent_message"
 TAG = re.compile(r"\[\[[^\[\]\n]{0,40}\]\]")
@@ -155,8 +158,12 @@ class OpenAICustomer:
         threading.Thread(target=_pump, args=(client, request, pieces, stop), daemon=True).start()
         deadline = started + s.first_token_timeout
         silence = f"did not start answering within {s.first_token_timeout:g} s"
+        written = 0
         try:
             while (item := _next(pieces, deadline, silence)) is not _DONE:
+                written += len(str(item))
+                if written > MAX_REPLY_CHARS:
+                    raise LLMFailure(f"wrote more than {MAX_REPLY_CHARS} characters")
                 yield str(item)
                 deadline = time.monotonic() + s.first_token_timeout
                 silence = f"stalled mid-reply for {s.first_token_timeout:g} s"
