@@ -31,12 +31,12 @@ class InvalidInput(WorkbenchError):
     """A request the workbench refuses; nothing was stored."""
 
 
-def check_text(value: str, what: str) -> str:
+def check_text(value: str, what: str, limit: int = MAX_TEXT) -> str:
     """Refuse empty or oversized text, naming what it was."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what} is empty")
-    if len(value) > MAX_TEXT:
-        raise InvalidInput(f"{what} is {len(value)} characters; the limit is {MAX_TEXT}")
+    if len(value) > limit:
+        raise InvalidInput(f"{what} is {len(value)} characters; the limit is {limit}")
     return value
 
 
@@ -47,10 +47,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def check_person(value: str, what: str = "person") -> str:
     """A person's id or name: a line of ordinary text (a NUL, a line break or 60,000
     characters would end up on every page and report that shows it)."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{what} is empty")
-    if len(value) > MAX_NAME:
-        raise InvalidInput(f"{what} is {len(value)} characters; the limit is {MAX_NAME}")
+    check_text(value, what, MAX_NAME)
     if _CONTROL.search(value):
         raise InvalidInput(f"{what} {value[:40]!r} holds a control character")
     return value

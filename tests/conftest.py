@@ -6,6 +6,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,21 @@ POOR = [
 @pytest.fixture(scope="session")
 def library() -> Library:
     return Library.load()
+
+
+@contextmanager
+def store_held_open(url: str) -> Iterator[None]:
+    """Another program with the store open while the block runs, as a served page has it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from facilitation.workbench import Workbench; "
+         "Workbench.open(sys.argv[1]).person_names(['someone']); print('open', flush=True); time.sleep(120)",
+         url], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def roleplay(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -24,7 +24,7 @@ from facilitation.store.schema import enrolments, notes, people, scene_roles, sc
 from facilitation.vocabulary import CATEGORIES
 from facilitation.workbench import Workbench
 
-from .conftest import ROOT, roleplay
+from .conftest import ROOT, roleplay, store_held_open
 
 UNTIL = datetime(2026, 11, 2, tzinfo=timezone.utc)
 TICK_ITEMS = ("acknowledgment", "options", "next-steps")
@@ -260,12 +260,8 @@ def test_a_store_another_program_has_open_is_refused_in_one_line(tmp_path: Path,
     wb = Workbench.open(f"sqlite:///{path}", library=library)
     wb.add_person("Kim Ward", "kim", "Billing")
     wb.close()
-    holder = _hold_open(path)
-    try:
+    with store_held_open(f"sqlite:///{path}"):
         proc = roleplay("demo-data", "--db", f"sqlite:///{path}", "--agents", "3", "--scenes", "3", "--quiet")
-    finally:
-        holder.kill()
-        holder.wait()
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == (f"roleplay: error: {path} is open in another program (a running "
                                    "`roleplay serve` or notebook); stop it first, or build the demo "
@@ -323,13 +319,3 @@ def test_a_killed_build_leaves_no_scratch_file_behind_the_next_one(tmp_path: Pat
 
     assert proc.returncode == 0, proc.stderr
     assert not list(tmp_path.glob("*demo-building*")) and (tmp_path / "demo.db").exists()
-
-
-def _hold_open(path: Path) -> subprocess.Popen[str]:
-    """Another program with the store open, as a served page has it."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from facilitation.workbench import Workbench; "
-         "Workbench.open(sys.argv[1]).person_names(['kim']); print('open', flush=True); time.sleep(120)",
-         f"sqlite:///{path}"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-    return holder

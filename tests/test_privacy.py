@@ -7,8 +7,6 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from facilitation.privacy import FORGOTTEN, REMOVED, _Forgetting, forget_person,
 from facilitation.store.schema import messages, metadata, notes, people, sessions
 from facilitation.workbench import InvalidInput, Workbench
 
-from .conftest import ROOT, roleplay
+from .conftest import roleplay, store_held_open
 from .test_export import ANA_HOME_PHONE, CARD_NUMBER, EMAIL, PHONE, PII_LINE, Room, build_room, csv_rows, xapi
 
 REDACTED = [
@@ -263,13 +261,7 @@ def test_forgotten_text_is_gone_from_the_store_files_while_another_program_holds
                "Fine. What happened to my bill?", "Playing the angry customer")
     _settle_on_disk(wb)  # as in a store that has run for a while: its rows are in the main files
     assert all(any(s.encode() in f.read_bytes() for f in _store_files(wb, store_url)) for s in secrets)
-    holder = subprocess.Popen(  # a served page: its own process, the store open
-        [sys.executable, "-c", "import sys, time; from facilitation.workbench import Workbench; "
-         "Workbench.open(sys.argv[1]).person_names(['ben']); print('open', flush=True); time.sleep(120)",
-         store_url], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-
+    with store_held_open(store_url):  # a served page: its own process, the store open
         proc = roleplay("people", "forget", "ana", "--db", store_url)
 
         assert proc.returncode == 0, proc.stderr
@@ -279,9 +271,6 @@ def test_forgotten_text_is_gone_from_the_store_files_while_another_program_holds
             data = path.read_bytes()
             for secret in secrets:
                 assert secret.encode() not in data, f"{secret!r} is still in {path}"
-    finally:
-        holder.kill()
-        holder.wait()
     assert "Ben Okafor" in _everything(wb)  # everyone else is still there
 
 
