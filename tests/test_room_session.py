@@ -34,12 +34,16 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _customer_lines(page: Any, count: int) -> None:
-    page.locator(".rp-transcript .rp-customer").nth(count - 1).wait_for(timeout=TIMEOUT)
+    # stored rows only: the bubble of a reply still streaming is a customer line too, and it grows
+    page.locator(".rp-transcript .rp-row .rp-customer").nth(count - 1).wait_for(timeout=TIMEOUT)
+    page.locator(".rp-transcript .rp-streaming").wait_for(state="detached", timeout=TIMEOUT)
 
 
 def _say(page: Any, text: str, replies: int) -> None:
     page.locator(".rp-input textarea").fill(text)
     page.locator(".rp-send").click()
+    # the line in this attempt's rows first: just after a rewind the old attempt may still be drawn
+    page.locator(".rp-transcript .rp-row .rp-agent", has_text=text).wait_for(timeout=TIMEOUT)
     _customer_lines(page, replies)
 
 

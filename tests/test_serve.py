@@ -140,8 +140,13 @@ def test_the_refusal_at_the_cap_says_why_and_what_to_do() -> None:
 def _kernels(voila_pid: int) -> int:
     import psutil
 
-    children = psutil.Process(voila_pid).children(recursive=True)
-    return sum("ipykernel" in " ".join(c.cmdline()) for c in children)
+    def is_kernel(process: psutil.Process) -> bool:
+        try:
+            return "ipykernel" in " ".join(process.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):  # a culled kernel on its way out
+            return False
+
+    return sum(map(is_kernel, psutil.Process(voila_pid).children(recursive=True)))
 
 
 def _get(url: str, host: str, *, websocket: bool = False) -> tuple[int, str]:
