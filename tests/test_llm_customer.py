@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from facilitation import Library
-from facilitation.customers import CustomerState, SceneContext, customer_engine
+from facilitation.customers import RETRACT, CustomerState, SceneContext, customer_engine
 from facilitation.customers.guard import Guard
 from facilitation.customers.llm import (
     CUT,
@@ -22,6 +22,9 @@ from facilitation.customers.llm import (
     OpenAICustomer,
     Screen,
     offline_engine,
+    own_voice,
+    scene_guard,
+    system_prompt,
 )
 from facilitation.customers.llmconfig import OpenAISettings
 from facilitation.customers.state import judge, starting_state
@@ -435,6 +438,11 @@ OUT_OF_CHARACTER_LINES = [
     "I have 4 more months of service left so I can actually help you with your business.",
     "<company_name> is not a company that needs your support.",
     "I'm sorry for the inconvenience. It seems like you're just going through a story to tell.",
+    # spelling tricks: a zero-width space, a soft hyphen, spaced letters
+    "Honestly, as an A\u200bI I can't see your account.",
+    "I am an A\u00adI, so I have no bill.",
+    "Sorry, as an A I, I have no account.",
+    "I'm a virtual assistant, so I do not have an invoice.",
 ]
 IN_CHARACTER_LINES = [
     "Your AI chatbot told me to wait. I am a bottler, not a techie.",
@@ -454,7 +462,8 @@ def test_a_line_out_of_character_is_never_shown_however_it_streams(line: str) ->
             shown += screen.feed(line[cut:])
             shown += screen.close()
         assert len(shown) < len(line)
-        assert not any(w in shown for w in ("AI", "Claude", "assist", "Agent:", "<company", "help you"))
+        assert not any(w in shown for w in ("AI", "A\u200bI", "A\u00adI", "A I", "Claude", "assist", "Agent:",
+                                            "<company", "help you"))
 
 
 @pytest.mark.parametrize("line", IN_CHARACTER_LINES)
@@ -532,3 +541,88 @@ def test_a_reply_that_goes_on_and_on_is_cut_and_the_turn_is_kept(
     assert "yyyyyyyyyy" not in shown  # never a clause whole, so never shown: the offline customer spoke
     assert "wrote more than 2000 characters" in wb.customer_state(scene.id).notice
     wb.close()
+
+
+# 7. A refused reply leaves the room: the prompt read out, a line that turns after a clause
+
+
+def _room_sees(pieces: list[str]) -> str:
+    """What the chat bubble holds at the end, as the widget folds the stream."""
+    shown = ""
+    for piece in pieces:
+        shown = "" if piece == RETRACT else shown + piece
+    return shown
+
+
+def test_a_model_reading_out_its_prompt_is_withdrawn_and_never_stored(
+        monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI, tmp_path: Path, library: Library,
+        scene: SceneContext) -> None:
+    """A model echoing its prompt streamed 2,987 characters of the lens and facts into the room."""
+    monkeypatch.setenv("ROLEPLAY_OPENAI_MODEL", "roleplay-test")
+    monkeypatch.setenv("ROLEPLAY_OPENAI_BASE_URL", server.url)
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'room.db'}", library=library)
+    info = wb.create_session("Practice", "fran", ["ana", "ben"])
+    made = wb.create_scene(info.id, CARD, engine="openai", seed=3)  # the scene fixture's draw
+    wb.start(made.id)
+    wb.skip(made.id)
+    prompt = system_prompt(scene, starting_state("openai", scene.persona), None)
+    words = prompt.split(" ")
+    server.will(Answer(chunks=tuple(w + " " for w in words)))
+
+    pieces = list(wb.customer_turn(made.id))
+
+    [stored] = wb.transcript(made.id)
+    assert RETRACT in pieces  # the first clause had been shown: it was taken back
+    assert _room_sees(pieces) == stored.text
+    assert stored.text in scene.drawn.card.arc.opening  # the offline customer opened instead
+    shown_before = "".join(pieces[:pieces.index(RETRACT)])
+    assert len(shown_before) < 80, "the echo is caught within its first clauses"
+    assert "repeated its instructions" in wb.customer_state(made.id).notice
+    wb.close()
+
+
+def test_a_line_that_turns_out_of_character_after_a_clause_is_withdrawn(
+        engine: OpenAICustomer, server: FakeOpenAI, scene: SceneContext) -> None:
+    server.will(Answer(chunks=("Well, I'm upset,", " and honestly,", " I am just an A",
+                               "I and have no bill.")))
+    state, transcript = opened(scene)
+    turn = engine.respond(scene, state, transcript)
+    pieces = list(turn)
+    offline = offline_engine().respond(scene, state, transcript).finish().text
+    assert pieces[0] == "Well, I'm upset," and RETRACT in pieces
+    assert turn.text == offline == _room_sees(pieces)  # nothing of the refused line is kept
+    assert "spoke as an AI" in turn.state.notice
+
+
+def test_a_control_character_from_the_model_cannot_withdraw_shown_words(
+        engine: OpenAICustomer, server: FakeOpenAI, scene: SceneContext) -> None:
+    server.will(Answer(chunks=("I checked the invoice,", RETRACT + " and it doubled.")))
+    state, transcript = opened(scene)
+    turn = engine.respond(scene, state, transcript).finish()
+    assert turn.text == "I checked the invoice, and it doubled." and turn.state.notice is None
+
+
+def test_what_the_customer_says_as_their_own_is_never_taken_for_an_echo(library: Library) -> None:
+    """Every card: its lines, its situation in the customer's words and the offline customer's
+    replies over a scene pass the echo check of that scene's real prompt."""
+    agent_lines = ["I'm sorry, that sounds stressful. What changed on your side this month?",
+                   "Here is what happened and two ways we can fix it today. Which works for you?",
+                   "I'll email you the summary by 5 pm and check back tomorrow morning."]
+    echoed = []
+    for template in library.cards.values():
+        drawn = template.draw(5)
+        context = SceneContext.of(drawn, library.personas[drawn.card.persona], 5)
+        state = starting_state("openai", context.persona)
+        guard = scene_guard(context, state, system_prompt(context, state, None))
+        offline = offline_engine()
+        opening = offline.open(context).finish()
+        lines, transcript = [opening.text], said(("customer", opening.text))
+        customer = opening.state
+        for agent in agent_lines:
+            transcript = [*transcript, *said(("agent", agent))]
+            reply = offline.respond(context, customer, transcript).finish()
+            customer, transcript = reply.state, [*transcript, *said(("customer", reply.text))]
+            lines.append(reply.text)
+        lines += own_voice(context, state)
+        echoed += [(drawn.card.id, line) for line in lines if line and guard.echoes(line)]
+    assert echoed == []

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from facilitation.customers import RETRACT
 from facilitation.records import Message, SceneState
 
 from .common import Status, button, escape, guarded
@@ -109,7 +110,7 @@ class ChatView(w.VBox):
         shown = ""
         try:
             for piece in self.wb.customer_turn(self.scene_id):
-                shown += piece
+                shown = "" if piece == RETRACT else shown + piece  # the guard took it back
                 self.transcript.stream("customer", shown)
         finally:
             self.transcript.stream("customer", "")

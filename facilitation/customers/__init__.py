@@ -22,8 +22,8 @@ from ..records import Message
 from .knowledge import SceneKnowledge
 from .state import OUTCOMES, CustomerState, starting_state
 
-__all__ = ["ENGINES", "OUTCOMES", "CustomerEngine", "CustomerState", "CustomerTurn", "SceneContext",
-           "customer_engine", "engine_names", "starting_state"]
+__all__ = ["ENGINES", "OUTCOMES", "RETRACT", "CustomerEngine", "CustomerState", "CustomerTurn",
+           "SceneContext", "customer_engine", "engine_names", "starting_state"]
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,15 @@ class SceneContext:
                    Analyser.for_card(drawn.card, persona))
 
 
+# A chunk that withdraws what the turn has streamed so far: a viewer clears it from the
+# screen, and it is not part of the turn's text (the LLM customer's guard refused it).
+RETRACT = "\x18"  # ASCII CANCEL: never in a reply, the screen drops control characters
+
+
 class CustomerTurn:
     """One customer reply as it streams. Iterate for the chunks; ``text`` and ``state`` are
-    final once the stream is consumed (``finish()`` consumes it)."""
+    final once the stream is consumed (``finish()`` consumes it). A ``RETRACT`` chunk takes
+    back everything streamed before it."""
 
     def __init__(self, chunks: Iterable[str], settle: Callable[[str], CustomerState]) -> None:
         self._chunks = chunks
@@ -61,7 +67,10 @@ class CustomerTurn:
             yield from self._parts
             return
         for chunk in self._chunks:
-            self._parts.append(chunk)
+            if chunk == RETRACT:
+                self._parts.clear()
+            else:
+                self._parts.append(chunk)
             yield chunk
         self._state = self._settle(self.text)
 

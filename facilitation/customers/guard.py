@@ -6,9 +6,11 @@ assistant…", "A.I." or in full-width letters), it answers as the support agent
 sorry…", "How can I help you today?", "We apologise for any inconvenience"), it steps out
 of the scene ("I can't continue with this roleplay"), it repeats its instructions, it
 writes markup or a template placeholder ("<company_name>"), it writes far more than the
-persona would, or it states a fact of the card the agent has not told it (the customer
-cannot know it, and the trainee would be handed what they must earn). Text is normalised
-first (NFKC, case, quotes, dotted letters), so spelling tricks do not slip through. The
+persona would, it copies its instructions (a run of ``ECHO_WORDS`` words from the system
+prompt that is not the customer's own voice or situation), or it states a fact of the card
+the agent has not told it (the customer cannot know it, and the trainee would be handed what
+they must earn). Text is normalised first (NFKC, invisible characters dropped, case, quotes,
+dotted or spaced letters), so spelling tricks do not slip through. The
 phrases were collected from what small models (llama.cpp's server with a 135M model) wrote
 in this project's scenes; the card and persona lines are held to pass them untouched.
 """
@@ -83,27 +85,39 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _DOTTED = re.compile(r"\b([a-z])\.\s?([a-z])\.(?=\W|$)")
+_SPACED_AI = re.compile(r"\b(an?|as|the) a[ .\-]i\b")  # "an A I", "the A-I"
+# zero-width spaces and joiners, soft hyphens, bidi marks: unseen in the room, but they split words
+# (Unicode's "Cf" characters, listed: deriving them at import costs 160 ms on every page)
+_INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+                        "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+                        "\U000e0020-\U000e007f]")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
 # The longest rule match is a few words: text waits this many words before it is shown,
 # unless a clause ends first.
 HOLD_WORDS = 6
 LENGTH_FACTOR = 2.5  # times the persona's longest reply
+# Eight words in a row taken from the instructions are copied, not said: a customer's own
+# sentence shares four or five at most with the card (measured in bench/guard_false_alarms.py).
+ECHO_WORDS = 8
 
 
 def normalise(text: str) -> str:
-    """What the rules read: NFKC (full-width letters become plain), lower case, straight
-    quotes, "a.i." as "ai", single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    text = _DOTTED.sub(r"\1\2", text)
-    return re.sub(r"[ \t]+", " ", text)
+    """What the rules read: NFKC (full-width letters become plain), no invisible characters,
+    lower case, straight quotes, "a.i." and "an a i" as "ai", single spaces."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES).casefold()
+    text = re.sub(r"[ \t\u00a0]+", " ", _DOTTED.sub(r"\1\2", text))
+    return _SPACED_AI.sub(r"\1 ai", text)
 
 
 class Guard:
     """Checks a customer line; ``leaks`` tells whether a text states what the customer may not know."""
 
-    def __init__(self, leaks: Callable[[str], bool] | None = None, max_words: int | None = None) -> None:
+    def __init__(self, leaks: Callable[[str], bool] | None = None, max_words: int | None = None,
+                 echoes: Callable[[str], bool] | None = None) -> None:
         self.leaks = leaks
         self.max_words = max_words  # a customer writing far past this has stopped being the persona
+        self.echoes = echoes
 
     def reason(self, text: str, *, complete: bool = False) -> str | None:
         """Why ``text`` may not be shown, or None. Fact leaks are judged on ``complete`` text
@@ -112,6 +126,8 @@ class Guard:
         for why, pattern in RULES:
             if pattern.search(plain):
                 return why
+        if self.echoes is not None and self.echoes(text):
+            return "repeated its instructions"
         if self.leaks is not None and self.leaks(text if complete else _whole_words(text)):
             return "said a fact the agent has not given"
         if self.max_words is not None and len(text.split()) > LENGTH_FACTOR * self.max_words:
@@ -146,3 +162,16 @@ def untold_facts(
     """A leak test: the text holds one of the ``secret`` numbers or names not in ``allowed``."""
     hidden = set(secret) - set(allowed)
     return lambda text: bool(hidden & set(tokens(text)))
+
+
+def copied_from(instructions: str, voice: Iterable[str]) -> Callable[[str], bool]:
+    """An echo test: the text holds ``ECHO_WORDS`` words in a row from ``instructions`` that
+    no passage of ``voice`` (what the customer may say in their own name) holds."""
+    own = set().union(*(word_runs(v) for v in voice))
+    copied = word_runs(instructions) - own
+    return lambda text: not copied.isdisjoint(word_runs(text))
+
+
+def word_runs(text: str, size: int = ECHO_WORDS) -> set[tuple[str, ...]]:
+    words = re.findall(r"[\w$%']+", normalise(text))
+    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}

@@ -12,9 +12,12 @@ Decisions a facilitator will notice:
   opening too; see ``guard``: speaking as an AI or the agent, leaving the scene, repeating
   the instructions, stating a fact not yet told): the offline customer
   (``FALLBACK_ENGINE``) answers the same turn and ``state.notice`` says why.
-* **Partial replies are kept.** Words already shown stay on screen (the room read them and
-  the transcript must match what it saw); they are cut with a dash and the offline
-  customer's reply follows in the same turn.
+* **Partial replies are kept — unless out of character.** When the server fails mid-reply,
+  words already shown stay on screen (the room read them and the transcript must match what
+  it saw); they are cut with a dash and the offline customer's reply follows in the same
+  turn. When the guard refuses a reply part of which was shown (an echo of the prompt shows
+  itself only after a few clauses), the shown part is withdrawn (``RETRACT``): it leaves the
+  screen and is never stored, and the offline customer's reply takes its place.
 * **Retry.** The next turn tries the model again — one slow answer should not silence it for
   the scene — but after ``MAX_FAILURES`` failures in a row the offline customer plays the
   rest of the scene (``state.engine`` becomes its name), so a dead server costs one wait, not
@@ -40,8 +43,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import WorkbenchError
 from ..records import Message
-from . import CustomerEngine, CustomerTurn, SceneContext
-from .guard import Guard, release_point, untold_facts
+from . import RETRACT, CustomerEngine, CustomerTurn, SceneContext
+from .guard import Guard, copied_from, release_point, untold_facts
 from .llmconfig import OpenAISettings, resolve_settings
 from .state import MIN_TURNS_TO_RESOLVE, RESOLVED_MOOD, CustomerState, Judgement, judge, starting_state
 
@@ -60,6 +63,7 @@ AGENT_TAG = "agent_message"
 TAG = re.compile(r"\[\[[^\[\]\n]{0,40}\]\]")
 END_TAG = re.compile(r"\[\[\s*end\s*:\s*([a-z]+)\s*\]\]", re.IGNORECASE)
 PARTIAL_TAG = re.compile(r"\[(?:\[[^\[\]\n]{0,40}\]?)?\Z")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # never shown; RETRACT is one of them
 DELIMITER = re.compile(rf"</?\s*{AGENT_TAG}\s*>", re.IGNORECASE)
 TAG_ALLOWED: dict[str, Callable[[CustomerState], bool]] = {
     # The model may close a scene the analyser already sees in its resolution stage …
@@ -102,9 +106,11 @@ class OpenAICustomer:
     def open(self, scene: SceneContext) -> CustomerTurn:
         self._failures = 0
         state = starting_state(self.name, scene.persona)
-        messages = [{"role": "system", "content": system_prompt(scene, state, None)},
+        prompt = system_prompt(scene, state, None)
+        messages = [{"role": "system", "content": prompt},
                     {"role": "user", "content": "(The chat opens. Write your first message to support.)"}]
-        return self._turn(state, messages, lambda: self.offline().open(scene), scene_guard(scene, state))
+        return self._turn(state, messages, lambda: self.offline().open(scene),
+                          scene_guard(scene, state, prompt))
 
     def respond(self, scene: SceneContext, state: CustomerState, transcript: Sequence[Message]
                 ) -> CustomerTurn:
@@ -112,10 +118,10 @@ class OpenAICustomer:
             turn = self.offline().respond(scene, state, transcript)
             return CustomerTurn(turn, lambda _: replace(turn.state, notice=None))
         judged, judgement = judge(scene, state, transcript[-1].text)
-        messages = [{"role": "system", "content": system_prompt(scene, judged, judgement)},
-                    *chat_messages(transcript)]
+        prompt = system_prompt(scene, judged, judgement)
+        messages = [{"role": "system", "content": prompt}, *chat_messages(transcript)]
         return self._turn(judged, messages, lambda: self.offline().respond(scene, state, transcript),
-                          scene_guard(scene, judged))
+                          scene_guard(scene, judged, prompt))
 
     def nudge(self, state: CustomerState, kind: str, text: str) -> CustomerState:
         if kind not in ("goal", "environment"):
@@ -192,6 +198,10 @@ class LLMFailure(WorkbenchError):
     """The model did not give a usable reply; the message says why, in the room's words."""
 
 
+class OutOfCharacter(LLMFailure):
+    """The guard refused the reply: nothing of it may stay in front of the room."""
+
+
 class _Reply:
     """One turn: the model's words through the screen, or the offline customer's on failure."""
 
@@ -220,7 +230,7 @@ class _Reply:
             playing, notice = self.engine.failed(str(failure))
             turn = self.fallback()
             if shown:
-                yield CUT + " "
+                yield RETRACT if isinstance(failure, OutOfCharacter) else CUT + " "
             yield from turn
             # The offline engine's own state: its judgement equals ours, and its ``said`` is its own.
             self.rescued = replace(turn.state, engine=playing, notice=notice)
@@ -241,7 +251,8 @@ class Screen:
     Control tags are removed (and kept in ``tags``); anything that could still grow into a
     tag waits for the next piece, and so does the unfinished end of a clause (at most
     ``guard.HOLD_WORDS`` words), so the guard reads every phrase whole before it is shown.
-    A line the guard refuses raises ``LLMFailure`` with its reason before it is shown.
+    A line the guard refuses raises ``OutOfCharacter`` with its reason; the part of it not yet
+    shown never is.
     """
 
     def __init__(self, guard: Guard | None = None) -> None:
@@ -251,7 +262,7 @@ class Screen:
         self._shown = ""
 
     def feed(self, piece: str) -> str:
-        text = self._untag(self._pending + piece)
+        text = self._untag(self._pending + CONTROL.sub("", piece))
         tag = _tag_start(text)
         self._check(self._shown + text[:tag])
         hold = release_point(text[:tag])
@@ -275,7 +286,7 @@ class Screen:
     def _check(self, text: str, *, complete: bool = False) -> None:
         reason = self.guard.reason(text, complete=complete)
         if reason is not None:
-            raise LLMFailure(f"stepped out of character ({reason})")
+            raise OutOfCharacter(f"stepped out of character ({reason})")
 
     def _untag(self, text: str) -> str:
         for tag in TAG.findall(text):
@@ -291,13 +302,27 @@ def _tag_start(text: str) -> int:
     return start if start >= 0 and PARTIAL_TAG.match(text, start) else len(text)
 
 
-def scene_guard(scene: SceneContext, state: CustomerState) -> Guard:
+def scene_guard(scene: SceneContext, state: CustomerState, prompt: str = "") -> Guard:
     """The guard for one reply: besides breaking character, the customer may not state a
-    number or name of the card's facts that the agent has not told it and it did not bring."""
+    number or name of the card's facts that the agent has not told it and it did not bring,
+    nor copy its instructions (``prompt``) beyond what is its own to say."""
     knows = scene.knowledge
     allowed = {*state.told, *knows.customer_tokens}
     return Guard(untold_facts(knows.book.fact_tokens, allowed, knows.book.tokens),
-                 max_words=scene.persona.preferred_reply_words[1])
+                 max_words=scene.persona.preferred_reply_words[1],
+                 echoes=copied_from(prompt, own_voice(scene, state)) if prompt else None)
+
+
+def own_voice(scene: SceneContext, state: CustomerState) -> list[str]:
+    """What the prompt gives the customer to say as theirs: their lines, situation and account.
+    Copying these is playing the part; copying anything else is reading out the instructions."""
+    card = scene.drawn.card
+    arc, paths, lens, customer = card.arc, card.paths, card.customer_lens, card.customer
+    return [*scene.persona.sample_lines, *arc.opening, *arc.complication, *arc.discovery,
+            *arc.resolution, *(o.reveal for o in card.hidden_objectives),
+            *(line for path in (paths.good, paths.okay, paths.bad) for line in path.customer_lines),
+            card.spark, lens.fears_losing, lens.matters_now, lens.why_timing_matters,
+            *customer.history, customer.plan, customer.tenure, state.goal or "", state.environment or ""]
 
 
 def tag_outcome(state: CustomerState, tags: Sequence[str]) -> str | None:
