@@ -23,6 +23,8 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
@@ -164,7 +166,7 @@ def _play(url: str, library: Library, plans: list[TeamPlan], total: int, progres
         context = multiprocessing.get_context("spawn")  # no fork: the parent holds engines and threads
         done = context.Queue()
         with ProcessPoolExecutor(min(workers, len(plans)), mp_context=context,
-                                 initializer=_worker_started, initargs=(done,)) as pool:
+                                 initializer=_worker_started, initargs=(done, os.getpid())) as pool:
             futures = [pool.submit(_play_in_worker, url, plan) for plan in plans]
             while not all(f.done() for f in futures):
                 with suppress(Empty):
@@ -185,11 +187,23 @@ def _play_plan(url: str, plan: TeamPlan, tick: Callable[[int], Any], library: Li
 
 
 _progress: Any = None  # in a worker process: the queue the parent reads progress from
+PARENT_CHECK_SECONDS = 0.2
 
 
-def _worker_started(queue: Any) -> None:
+def _worker_started(queue: Any, parent: int) -> None:
     global _progress
     _progress = queue
+    # the parent's pid as it gave it: a worker still starting when the parent was killed
+    # would read its new parent (init) from os.getppid() and never notice
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A killed build's workers stop too: played on, they reopened its scratch file after the
+    next build had removed it, and left it behind again."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _play_in_worker(url: str, plan: TeamPlan) -> None:

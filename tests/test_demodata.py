@@ -12,6 +12,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
+import psutil
 import pytest
 from sqlalchemy import select
 
@@ -310,10 +311,14 @@ def test_a_killed_build_leaves_no_scratch_file_behind_the_next_one(tmp_path: Pat
             time.sleep(0.05)
         time.sleep(0.5)
         assert list(tmp_path.glob("*demo-building*")), "the build started"
+        workers = psutil.Process(build.pid).children(recursive=True)
     finally:
         build.kill()
         build.wait()
     assert list(tmp_path.glob("*demo-building*"))  # what SIGKILL leaves
+    # its workers stop too (they played on, reopening the scratch file the next build removed)
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == []
 
     proc = roleplay("demo-data", "--db", url, "--agents", "3", "--scenes", "2", "--quiet")
 
