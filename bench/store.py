@@ -58,10 +58,10 @@ def _observer(url: str, scene_id: str, name: str, interval: float, offset: float
     results.put((latencies, errors))
 
 
-def prepare_scene(url: str) -> str:
-    """A running scene to write notes into."""
+def prepare_scene(url: str, observers: list[str]) -> str:
+    """A running scene to write notes into, the ``observers`` in its session."""
     wb = Workbench.open(url, library=Library.load(), clock=FakeClock())
-    session = wb.create_session("Load", "fran", ["ana"])
+    session = wb.create_session("Load", "fran", ["ana", *observers])
     scene = wb.create_scene(session.id, "frustrated-billing-customer", seed=1).id
     wb.start(scene)
     wb.skip(scene)
@@ -70,12 +70,13 @@ def prepare_scene(url: str) -> str:
 
 
 def run_load(url: str, processes: int = 30, interval: float = 0.1, duration: float = 20.0) -> LoadResult:
-    scene = prepare_scene(url)
+    observers = [f"observer-{i}" for i in range(processes)]
+    scene = prepare_scene(url, observers)
     ctx = mp.get_context("spawn")
     ready, start_at, queue = ctx.Barrier(processes + 1), ctx.Value("d", 0.0), ctx.Queue()
     # Observers click when they click, not in lock-step: spread their phases over one interval.
     workers = [
-        ctx.Process(target=_observer, args=(url, scene, f"observer-{i}", interval,
+        ctx.Process(target=_observer, args=(url, scene, observers[i], interval,
                                             interval * i / processes, duration, ready, start_at, queue))
         for i in range(processes)
     ]

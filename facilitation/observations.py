@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Connection, Row, insert, select
 
 from .records import DebriefEntry, Note
+from .roles import AGENT, CUSTOMER
 from .scenebase import InvalidInput, SceneBase, check_one_of, check_person, check_text
 from .store import queries as q
-from .store.schema import debrief, messages, notes
+from .store.schema import debrief, messages, notes, session_people, sessions
 
 NOTE_KINDS = ("tick", "quote", "marker", "timer", "note")
 DEBRIEF_LAYERS = ("feeling", "strength", "adjustment", "commitment")
@@ -30,6 +31,7 @@ class Observations(SceneBase):
             raise InvalidInput("a timer note needs the pause in milliseconds")
 
         def change(conn: Connection, row: Row, version: int) -> Note:
+            self._check_observer(conn, row, observer)
             if message_id is not None and conn.execute(select(messages.c.id).where(
                     messages.c.id == message_id, messages.c.scene_id == scene_id)).first() is None:
                 raise InvalidInput(f"message {message_id} is not part of this scene")
@@ -42,6 +44,24 @@ class Observations(SceneBase):
                         item=item, message_id=message_id, text=text, value=value)
 
         return self._write(scene_id, change)
+
+    def _check_observer(self, conn: Connection, scene: Row, person: str) -> None:
+        """Notes feed the debrief and the observers' calibration, so they come only from the
+        room: people who joined the session and play no part in this scene."""
+        facilitator = conn.execute(select(sessions.c.facilitator).where(
+            sessions.c.id == scene.session_id)).scalar()
+        if person == facilitator:
+            raise InvalidInput(f"{person!r} facilitates this session: observers' notes come from the "
+                               "participants watching the scene")
+        if conn.execute(select(session_people.c.person_id).where(
+                session_people.c.session_id == scene.session_id,
+                session_people.c.person_id == person)).first() is None:
+            raise InvalidInput(f"{person!r} has not joined this session: join it from the observer page "
+                               "first")
+        role = self._roles(conn, scene.id).get(person)
+        if role in (AGENT, CUSTOMER):
+            raise InvalidInput(f"{person!r} plays the {role} in this scene: the others in the room "
+                               "observe it")
 
     def delete_note(self, scene_id: str, note_id: int, by: str) -> Note:
         """Retract a note: a tombstone is added; the note itself stays in the history."""

@@ -17,7 +17,7 @@ UPSET = "This is ridiculous! You doubled my bill without a word and I'm furious.
 
 
 def _play(wb: Workbench, lines: list[str], customer: str = UPSET) -> str:
-    session = wb.create_session("Scoring practice", "fran", ["ana"])
+    session = wb.create_session("Scoring practice", "fran", ["ana", "obi", "oda"])
     scene = wb.create_scene(session.id, CARD, seed=4, roles={"ana": "agent"}).id
     wb.start(scene, by="fran")
     wb.skip(scene, by="fran")

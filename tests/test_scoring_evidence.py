@@ -162,7 +162,7 @@ def test_a_mild_customer_remark_is_not_a_feeling_the_agent_missed() -> None:
 
 
 def test_an_observer_tick_on_a_customer_line_never_quotes_the_customer_as_the_agent(wb) -> None:
-    session = wb.create_session("Ticks", "fran", ["ana"])
+    session = wb.create_session("Ticks", "fran", ["ana", "obi"])
     scene = wb.create_scene(session.id, CARD, seed=4, roles={"ana": "agent"}).id
     wb.start(scene, by="fran")
     wb.skip(scene, by="fran")

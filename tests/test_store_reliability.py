@@ -27,7 +27,7 @@ from facilitation.workbench import Workbench
 wb = Workbench(Database(sys.argv[1]))
 i = 0
 while True:
-    note = wb.add_note(sys.argv[2], "observer", "note", text=f"note {i}")
+    note = wb.add_note(sys.argv[2], "ben", "note", text=f"note {i}")  # ana plays the agent
     print(note.id, flush=True)  # printed only after the commit returned
     i += 1
 """
@@ -54,7 +54,7 @@ def _spawn(code: str, *args: str) -> subprocess.Popen[str]:
 
 
 def test_sigkill_mid_write_leaves_every_committed_note(store_url: str) -> None:
-    scene = prepare_scene(store_url)
+    scene = prepare_scene(store_url, ["ben"])
     writer = _spawn(WRITER, store_url, scene)
     committed: list[int] = []
     assert writer.stdout is not None

@@ -19,6 +19,7 @@ from widgets.join import JoinForm, joined
 from widgets.launch import AccessDenied, require_facilitator
 from widgets.projector import observer_link
 from widgets.sessions import SessionDesk
+from widgets.sync import SCENE_CHECK_EVERY
 
 CARD = "frustrated-billing-customer"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -503,3 +504,38 @@ def test_the_library_page_needs_the_facilitators_key_when_the_server_set_one(mon
     monkeypatch.setenv("ROLEPLAY_FACILITATOR_KEY", "s3cret")
     page = library_app(f"sqlite:///{tmp_path / 'lib.db'}")
     assert "for the facilitator" in page.children[0].value
+
+
+def test_notes_come_only_from_the_room_watching_the_scene(room) -> None:
+    """Notes could be filed under any name, the facilitator's included, and fed calibration."""
+    facilitator, _ = room
+    wb = facilitator.wb
+    scene = facilitator.scene.id  # ana plays the agent; ben and cy watch
+    refusals = {"fran": "facilitates this session", "ana": "plays the agent in this scene",
+                "zed": "has not joined this session"}
+    for person, reason in refusals.items():
+        with pytest.raises(InvalidInput, match=reason):
+            wb.add_note(scene, person, "tick", item="acknowledgment")
+    wb.add_note(scene, "cy", "tick", item="acknowledgment")
+    wb.join(facilitator.info.code, "dee")  # a latecomer observes from the moment they join
+    wb.add_note(scene, "dee", "tick", item="acknowledgment")
+    assert sorted(n.observer for n in wb.notes(scene)) == ["cy", "dee"]
+
+
+@pytest.mark.parametrize(("person", "reason"), [
+    ("ana", "You play the agent in this scene, so the others observe it"),
+    ("fran", "You facilitate this session: run it from the facilitator page"),
+])
+def test_the_observer_page_says_why_someone_in_the_scene_has_no_checklist(room, person: str,
+                                                                          reason: str) -> None:
+    facilitator, _ = room
+    page = ObserverApp(facilitator.wb, facilitator.info.code, person)
+    page.poll()
+    assert page.checklist is None
+    assert any(reason in getattr(child, "value", "") for child in page.panel.children)
+    facilitator.casting.agent.value = "ben"  # the next scene: ana watches it
+    facilitator.create_scene()
+    for _ in range(SCENE_CHECK_EVERY):  # a page looks for a new scene every few polls
+        page.poll()
+    assert page.scene.id == facilitator.scene.id
+    assert (page.checklist is not None) == (person == "ana")

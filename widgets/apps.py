@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from facilitation.customers.human import HumanCustomer
 from facilitation.records import Changes, Event, Message, SceneState
-from facilitation.roles import CUSTOMER
+from facilitation.roles import AGENT, CUSTOMER
 from facilitation.vocabulary import CATEGORY_TITLES, DIFFICULTIES
 
 from .agentscreen import AgentScreen
@@ -283,6 +283,13 @@ class ObserverApp(Page):
         if state is None:
             return
         card = self.wb.drawn_card(state.id).card
+        elsewhere = self._not_watching(state)
+        if elsewhere:  # the store would refuse their notes: say why instead of a dead checklist
+            self.checklist = self.transcript = None
+            self.bar = PhaseBar(self.wb, state.id, controls=False)
+            self.panel.children = [w.HTML(f"<h3>{escape(card.title)}</h3>"), self.bar,
+                                   w.HTML(f'<p class="rp-not-watching">{elsewhere}</p>')]
+            return
         rubric = self.wb.library.rubric(card.rubric)
         self.checklist = ObserverChecklist(self.wb, state.id, rubric, self.observer)
         beside = guarded(self.checklist.status)  # a refusal shows by the checklist, not below the fold
@@ -296,6 +303,17 @@ class ObserverApp(Page):
         columns = w.HBox([w.VBox([self.transcript], layout=w.Layout(width="60%")), side])
         columns.add_class("rp-panel")
         self.panel.children = [w.HTML(f"<h3>{escape(card.title)}</h3>"), columns]
+
+    def _not_watching(self, state: SceneState) -> str | None:
+        """Why this person takes no notes on this scene, in their words, or None."""
+        if self.observer == self.info.facilitator:
+            return ("You facilitate this session: run it from the facilitator page. Notes come from "
+                    "the participants watching the scene.")
+        role = state.roles.get(self.observer)
+        if role in (AGENT, CUSTOMER):
+            return (f"You play the {role} in this scene, so the others observe it: your checklist "
+                    "opens in the next scene you watch.")
+        return None
 
     def changed(self, changes: Changes) -> None:
         if self.scene is None or self.transcript is None or self.checklist is None or self.bar is None:
