@@ -95,6 +95,7 @@ def test_money_in_a_live_report_shows_as_typed_not_as_maths(page: Any, server: S
 @pytest.mark.parametrize(("query", "said"), [
     ("team=Nope", "no team 'Nope' in this store; its teams are "),
     ("since=2026-13-01", "parameter since: '2026-13-01' is not a date like 2026-11-01"),
+    ("monthly_target=lots", "parameter monthly_target: 'lots' is not a whole number"),
 ])
 def test_a_bad_team_or_date_in_the_url_is_one_clear_line(page: Any, server: Server, query: str,
                                                          said: str) -> None:

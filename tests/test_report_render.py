@@ -33,7 +33,7 @@ def test_a_report_is_one_offline_html_file_with_code_hidden_and_plotly_once(demo
     assert len(PLOTLY_LIBRARY.findall(text)) == 1
     assert text.count(FIGURE_DIV) >= 4
     assert not re.findall(r"""<(?:script|link)[^>]+(?:src|href)=["']?https?://""", text)  # no CDN
-    assert "params.resolve(" not in text and "query_params" not in text  # the code is hidden
+    assert "report_parameters(" not in text and "query_params" not in text  # the code is hidden
     assert (tmp_path / "team_dashboard.ipynb").exists()
 
 

@@ -359,6 +359,6 @@ def test_the_notebooks_are_thin_and_parameterised() -> None:
         assert nb.nbformat_minor >= 5 and all(c.get("id") for c in nb.cells)
         assert nb.cells[0].cell_type == "markdown" and nb.cells[1].metadata["tags"] == ["parameters"]
         assert {line.split(" = ")[0] for line in nb.cells[1].source.splitlines()} == expected
-        assert "report_query()" in nb.cells[2].source
+        assert "report_parameters(" in nb.cells[2].source  # the URL read through the key check
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
         assert all(len(c.source.splitlines()) == 1 for c in nb.cells[3:])

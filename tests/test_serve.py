@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -12,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,6 +72,28 @@ def test_a_lan_server_refuses_a_page_without_the_token(tmp_path: Path) -> None:
             assert "/login" in refused.geturl()
         with urllib.request.urlopen(f"{url}&token=right-token", timeout=60) as page:
             assert page.status == 200 and "/voila/render/observer.ipynb" in page.geturl()
+
+
+def test_a_report_opened_on_a_lan_without_the_key_is_one_clear_line(tmp_path: Path) -> None:
+    """It showed Voilà's "There was an error when executing cell" with a traceback."""
+    pytest.importorskip("voila")
+    for server in start_server(f"sqlite:///{tmp_path / 'lan.db'}", tmp_path / "voila.log", lan=True,
+                               pool_size=0, token="tok", facilitator_key="fkey"):
+        base = f"http://127.0.0.1:{server.options.port}/voila/render/reports/team_dashboard.ipynb?token=tok"
+        refused = _cell_outputs(base)
+        assert [o.get("output_type") for o in refused if o.get("output_type") == "error"] == []
+        shown = [o["data"]["text/html"] for o in refused if "text/html" in o.get("data", {})]
+        assert any('class="rp-refusal"' in h and "This page is for the facilitator" in h for h in shown)
+        assert "This page is for the facilitator" not in json.dumps(_cell_outputs(f"{base}&key=fkey"))
+
+
+def _cell_outputs(url: str) -> list[dict[str, Any]]:
+    """The outputs Voilà rendered into the page, as the browser's scripts will draw them."""
+    with urllib.request.urlopen(url, timeout=90) as page:
+        body = page.read().decode()
+    found = re.findall(r'<script type="application/vnd.voila.cell-output\+json">(.*?)</script>', body, re.S)
+    assert found, "the page holds its outputs"
+    return [json.loads(output) for output in found]
 
 
 def test_a_loopback_server_answers_only_requests_addressed_to_a_loopback_name(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import os
+from typing import Any
 from urllib.parse import parse_qs
 
 from facilitation.errors import WorkbenchError
@@ -45,6 +46,14 @@ def require_facilitator(params: dict[str, str]) -> None:
     if expected and not hmac.compare_digest(given, expected.encode("utf-8", "surrogateescape")):
         raise AccessDenied("This page is for the facilitator: open it with the link that "
                            "`roleplay serve` printed.")
+
+
+def report_parameters(values: dict[str, Any]) -> dict[str, Any]:
+    """A report notebook's parameters with its URL on top; a refusal is shown by the report's
+    load as one line (see ``params.page_parameters``)."""
+    from facilitation.reporting.params import page_parameters
+
+    return page_parameters(values, report_query)
 
 
 def report_query() -> dict[str, str]:

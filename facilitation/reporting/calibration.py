@@ -32,7 +32,7 @@ from ..store import queries as q
 from ..store.schema import messages, notes, people, scenes, scores, sessions
 from . import display
 from .debrief import NO_SCORES, chart_text, light_library, open_store, show_notice
-from .params import Period, period
+from .params import Period, check_refusal, period
 
 STANDARD = 0.6  # the agreed standard: "substantial" agreement and up
 MIN_SHARED = 3  # a pair of observers counts for an item once they watched this many scenes together
@@ -416,6 +416,7 @@ def lean_figure(r: CalibrationReport) -> go.Figure:
 
 def load(p: Mapping[str, Any]) -> CalibrationReport | None:
     try:
+        check_refusal(p)
         report = calibration(open_store(p.get("db", "")), p.get("since", ""), p.get("until", ""),
                              p.get("team", ""))
     except WorkbenchError as exc:

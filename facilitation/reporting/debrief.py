@@ -34,6 +34,7 @@ from ..store import queries as q
 from ..store.schema import events, messages, people, scene_roles, scenes, scores, sessions
 from . import display
 from .frames import PASS_MARK
+from .params import check_refusal
 
 NO_SCORES = "No scored scenes yet: play a scene or load demo data with `roleplay demo-data`."
 LAYERS = {"feeling": "How it felt", "strength": "Strength", "adjustment": "Adjustment",
@@ -546,6 +547,7 @@ def build(db: Database, scene: str = "", session: str = "") -> DebriefReport:
 def load(p: Mapping[str, Any]) -> DebriefReport:
     """The report for the notebook's parameters; a store with nothing to show says so in one line."""
     try:
+        check_refusal(p)
         report = build(open_store(p.get("db", "")), p.get("scene", ""), p.get("session", ""))
     except WorkbenchError as exc:
         display.show_refusal(str(exc))

@@ -7,7 +7,7 @@ parameter's default, and a value that cannot be read is refused with the paramet
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,32 @@ def resolve(values: Mapping[str, Any], query: Mapping[str, str] | None = None) -
         if name in out and name not in NOT_FROM_URL:
             out[name] = coerce(name, text, values[name])
     return out
+
+
+# Where page_parameters keeps why the page cannot be made: the report's load shows it as
+# its one line, in the same place as an unknown team or a bad date.
+REFUSAL = "refusal"
+
+
+class PageRefused(WorkbenchError):
+    """The page may not be shown to this viewer, or its URL holds a value that cannot be read."""
+
+
+def page_parameters(values: Mapping[str, Any], read_query: Callable[[], Mapping[str, str]]
+                    ) -> dict[str, Any]:
+    """``resolve`` with the query ``read_query`` gives; its refusal (no facilitator's key, a
+    number that is not one) is kept under ``REFUSAL`` instead of raised in the notebook's
+    first cell, where a page could only show Voilà's "error when executing cell"."""
+    try:
+        return resolve(values, read_query())
+    except WorkbenchError as refused:
+        return {**values, REFUSAL: str(refused)}
+
+
+def check_refusal(p: Mapping[str, Any]) -> None:
+    """Raise the refusal ``page_parameters`` kept, if any."""
+    if REFUSAL in p:
+        raise PageRefused(p[REFUSAL])
 
 
 def coerce(name: str, text: Any, default: Any) -> Any:

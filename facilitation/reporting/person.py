@@ -45,7 +45,7 @@ from ..vocabulary import COMPETENCIES, DIFFICULTIES
 from . import display
 from .debrief import NO_SCORES, cached_library, chart_text, open_store, show_notice, when
 from .frames import PASS_MARK
-from .params import parse_day
+from .params import check_refusal, parse_day
 
 RUBRIC = "support-core"
 PRE_POST = 5  # improvement compares the first five scenes in an area with the last five
@@ -511,6 +511,7 @@ def improvement_figure(r: PersonReport) -> go.Figure | None:
 def load(p: Mapping[str, Any]) -> PersonReport | None:
     """The report for the notebook's parameters; an unknown person or an empty store is one line."""
     try:
+        check_refusal(p)
         report = person_report(open_store(p.get("db", "")), p.get("person", ""), p.get("since", ""),
                                p.get("until", ""))
     except WorkbenchError as exc:

@@ -26,7 +26,7 @@ from ..rubrics import Rubric
 from ..store import Database, upgraded
 from . import display, insights
 from .frames import PASS_MARK, Frames, load_frames
-from .params import DEFAULT_DAYS, Period, parse_day
+from .params import DEFAULT_DAYS, Period, check_refusal, parse_day
 from .params import period as report_period
 
 RUBRIC = "support-core"
@@ -85,6 +85,7 @@ def load(p: Mapping[str, Any], *, library: Library | None = None) -> TeamDashboa
     """The dashboard for a report's resolved parameters (``db``, ``team``, ``since``, ``until``,
     ``monthly_target``)."""
     try:
+        check_refusal(p)
         return load_dashboard(p.get("db", ""), p.get("team", ""), p.get("since", ""), p.get("until", ""),
                               int(p.get("monthly_target", 12)), library=library)
     except WorkbenchError as error:  # a bad date, an unknown team: one line, never a cell's traceback
