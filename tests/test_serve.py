@@ -12,6 +12,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ from facilitation.serve import (
 from facilitation.workbench import Workbench
 
 from .browser import free_port, start_server
-from .conftest import roleplay
+from .conftest import ROOT, roleplay
 
 
 def test_by_default_the_pages_listen_on_loopback_preheated_and_culled() -> None:
@@ -94,6 +96,60 @@ def _cell_outputs(url: str) -> list[dict[str, Any]]:
     found = re.findall(r'<script type="application/vnd.voila.cell-output\+json">(.*?)</script>', body, re.S)
     assert found, "the page holds its outputs"
     return [json.loads(output) for output in found]
+
+
+MALFORMED_COMMS = [
+    {"target_name": "jupyter.widget", "comm_id": "c1", "data": {"state": {"_model_name": "NoSuchModel"}}},
+    {"target_name": "jupyter.widget", "comm_id": "c2", "data": {}},
+    {"target_name": "no-such-target", "comm_id": "c3", "data": {}},
+]
+
+
+def test_a_malformed_widget_message_gets_one_line_back_not_the_servers_traceback(tmp_path: Path) -> None:
+    """A comm_open the widgets cannot read sent back a traceback naming the server's files."""
+    pytest.importorskip("voila")
+    for server in start_server(f"sqlite:///{tmp_path / 'room.db'}", tmp_path / "voila.log", pool_size=0):
+        port = server.options.port
+        page = _get(f"http://127.0.0.1:{port}/voila/render/projector.ipynb", f"127.0.0.1:{port}")
+        kernel = re.search(r'"kernelId": "([0-9a-f-]{36})"', page[1])
+        assert kernel, "the page names its kernel"
+        channels = f"ws://127.0.0.1:{port}/api/kernels/{kernel.group(1)}/channels"
+        replies = _send_comms(channels, MALFORMED_COMMS)
+        said = "".join(m["content"]["text"] for m in replies if m["header"]["msg_type"] == "stream")
+        assert said.count("\n") == 3  # one line each
+        assert "Exception opening comm with target: jupyter.widget (ValueError)" in said
+        assert "Traceback" not in said and "site-packages" not in said and str(ROOT) not in said
+        assert sum(m["header"]["msg_type"] == "comm_close" for m in replies) == 3  # refused, kernel lives
+
+
+def _send_comms(url: str, contents: list[dict[str, Any]], listen: float = 4.0) -> list[dict[str, Any]]:
+    """Send comm_open messages over a kernel's websocket; the messages that come back."""
+    from tornado import gen, ioloop, websocket
+
+    def message(content: dict[str, Any]) -> str:
+        header = {"msg_id": uuid.uuid4().hex, "msg_type": "comm_open", "username": "probe",
+                  "session": "probe", "version": "5.3", "date": ""}
+        return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                           "channel": "shell", "buffers": []})
+
+    async def talk() -> list[dict[str, Any]]:
+        ws = await websocket.websocket_connect(url)
+        for content in contents:
+            await ws.write_message(message(content))
+        got, end = [], time.monotonic() + listen
+        while time.monotonic() < end:
+            try:
+                raw = await gen.with_timeout(timedelta(seconds=0.5), ws.read_message())
+            except gen.TimeoutError:
+                continue
+            if raw is None:
+                break
+            if isinstance(raw, str):
+                got.append(json.loads(raw))
+        ws.close()
+        return got
+
+    return ioloop.IOLoop().run_sync(talk)
 
 
 def test_a_loopback_server_answers_only_requests_addressed_to_a_loopback_name(tmp_path: Path) -> None:

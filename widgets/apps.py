@@ -18,7 +18,7 @@ from facilitation.vocabulary import CATEGORY_TITLES, DIFFICULTIES
 from .agentscreen import AgentScreen
 from .casting import RoleCasting
 from .chat import ChatView
-from .common import STYLE, Confirm, Status, button, escape, guarded, refusal
+from .common import STYLE, Confirm, Status, button, escape, guarded, quiet_comm_errors, refusal
 from .debrief import DebriefBoard, observations_html
 from .join import JoinForm, joined
 from .launch import AccessDenied, query_params, require_facilitator
@@ -418,6 +418,7 @@ def _page(db: str | None, build: PageBuilder, *, analyses: bool = False) -> w.Wi
     from facilitation.errors import WorkbenchError
     from facilitation.workbench import Workbench
 
+    quiet_comm_errors()
     try:
         wb = Workbench.open(db)
         wb.library.cards  # noqa: B018 - loaded now, before the viewer waits

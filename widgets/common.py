@@ -95,6 +95,30 @@ def guarded(status: Status) -> Callable[[F], F]:
     return wrap
 
 
+class _OneLine(logging.Filter):
+    """A record's traceback becomes the name of its error: the kernel sends what it logs to the
+    page as stderr, and a traceback names the server's paths and code to anyone with the link."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage()} ({type(record.exc_info[1]).__name__})"
+            record.args, record.exc_info, record.exc_text = (), None, None
+        return True
+
+
+# Where ipykernel and the comm package log a widget message they could not handle (a
+# malformed comm_open or comm_msg from a browser), with its traceback.
+COMM_LOGGERS = ("ipykernel.comm", "Comm")
+
+
+def quiet_comm_errors() -> None:
+    """Log comm failures in this kernel as one line each (run once per page kernel)."""
+    for name in COMM_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _OneLine) for f in logger.filters):
+            logger.addFilter(_OneLine())
+
+
 def refusal(error: object) -> w.HTML:
     """A page that will not open (no code, no key, a bad code): one escaped line, no traceback."""
     return w.HTML(f'{STYLE}<div class="rp-status" role="alert">{escape(error)}</div>')

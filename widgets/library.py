@@ -20,7 +20,7 @@ from facilitation.realism import RealismSummary
 from facilitation.vocabulary import CATEGORY_TITLES, CHANNELS, DIFFICULTIES
 from facilitation.workbench import Workbench
 
-from .common import STYLE, Status, button, escape, guarded, refusal
+from .common import STYLE, Status, button, escape, guarded, quiet_comm_errors, refusal
 from .drafting import CardDraft
 
 ANY = "any"
@@ -160,6 +160,7 @@ def library_app(db: str | None = None) -> w.VBox:
     """
     from .launch import AccessDenied, query_params, require_facilitator
 
+    quiet_comm_errors()
     wb = Workbench.open(db)
     try:  # drafting writes card files: on a shared network only the facilitator may
         require_facilitator(query_params())
