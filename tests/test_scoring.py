@@ -157,3 +157,33 @@ def test_moving_on_past_the_debrief_scores_the_scene_like_ending_it(wb: Workbenc
         state = wb.skip(scene, by="fran")
     assert state.phase == "ended"
     assert wb.score_card(scene)["overall"] == wb.score(scene, store=False).overall
+
+
+# One line stuffed with what scorers look for, in words the cards never use, sent again and again
+STUFFED = ("I'm so sorry, I hear you and I totally get how stressful this is. Let me explain the charge, "
+           "offer you options like a credit or a full breakdown, and send next steps by email today.")
+
+
+def test_one_stuffed_line_sent_three_times_neither_resolves_a_scene_nor_passes(tmp_path, library) -> None:
+    """Posted three times, one keyword-stuffed line resolved the scene and scored 73."""
+    from facilitation.headless import run_scene
+    from facilitation.scoring import PASS_MARK
+
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'stuffed.db'}", library=library)
+    resent = [STUFFED, STUFFED.replace("today", "this afternoon"), STUFFED]  # pasted, or one word changed
+    for card in sorted(library.cards):
+        scene = run_scene(wb, card, resent, seed=1)
+        assert wb.customer_state(scene).outcome != "resolved", card
+        assert wb.score(scene).overall < PASS_MARK, card
+    wb.close()
+
+
+def test_a_customer_notices_a_message_sent_again(tmp_path, library) -> None:
+    from facilitation.customers.lines import COPIED
+    from facilitation.headless import run_scene
+
+    wb = Workbench.open(f"sqlite:///{tmp_path / 'copied.db'}", library=library)
+    scene = run_scene(wb, "frustrated-billing-customer", [STUFFED, STUFFED], seed=1)
+    customer = [m.text for m in wb.transcript(scene) if m.speaker == "customer"]
+    assert customer[-1] in COPIED  # in words a trainee recognises
+    wb.close()

@@ -106,6 +106,8 @@ class _Reply:
             term = next(iter(seen.reading.quotes(self.chooser.agent_text, "jargon")), "that")
             generic = [line.replace("{term}", term) for line in L.ANGERED.get(behaviour, [])]
             return pick(pools, generic, own.stalling), True
+        if seen.copied:
+            return pick(L.COPIED), True
         if seen.repeated:
             return pick(L.REPEATED), True
         if seen.unheard_explanation:

@@ -55,6 +55,11 @@ CLARIFY = [
     "I'm not sure I follow. Can you explain?",
 ]
 REPEATED = ["You already asked me that.", "I just told you that.", "Didn't I answer that already?"]
+COPIED = [
+    "You sent me that exact message already.",
+    "That's word for word what you wrote before. Are you even reading my replies?",
+    "I read that the first time. Is someone actually there?",
+]
 WHAT_NOW = [
     "So what can you do about it?",
     "Okay. So what happens now?",

@@ -91,6 +91,7 @@ class CustomerState(Record):
     forward: bool = False  # a way forward (options or next steps) has been offered
     asked: tuple[str, ...] = ()  # the agent's questions so far, as their key terms
     goal_met: bool = False  # the swapped goal has been addressed
+    sent: tuple[str, ...] = ()  # each agent message so far, as its content words (to spot a copy)
 
     @property
     def ended(self) -> bool:
@@ -125,6 +126,7 @@ class Judgement:
     newly_heard: bool = False
     unheard_explanation: bool = False  # facts given to a customer still waiting to be heard
     stalling: bool = False  # sympathy again, with nothing new
+    copied: bool = False  # the same message as one the agent sent before: nothing in it counts again
 
     @property
     def wrong_facts(self) -> tuple[str, ...]:
@@ -146,6 +148,9 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
     """The customer's new state after ``agent_text``; the rules are the persona's data."""
     persona, knows = scene.persona, scene.knowledge
     reading = scene.analyser.analyse(agent_text, "agent")
+    words = content_words(agent_text)
+    if any(_same_message(words, set(earlier.split())) for earlier in state.sent):
+        return _copied(scene, state, reading, knows.book.read(agent_text))
     facts = knows.book.read(agent_text)
     shown = reading.shown()
     scripted = "scripted_apology" in shown
@@ -250,6 +255,7 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
         forward=state.forward or bool(shown & FORWARD),
         asked=tuple(dict.fromkeys((*state.asked, *questions))),
         goal_met=goal_met,
+        sent=(*state.sent, " ".join(sorted(words))),
     )
     new = replace(new, stage=_stage(new, cause_known, heard or not persona.needs_acknowledgment))
     new = replace(new, outcome=_outcome(new, persona, contradicted, progress, cause_known))
@@ -270,6 +276,37 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
         unheard,
         stalling,
     )
+
+
+# A message that shares this much of its content words with an earlier one is that message
+# again (pasted, or re-sent with a word changed): a customer reads it once.
+SAME_MESSAGE = 0.8
+_CONTENT_WORD = re.compile(r"[a-z0-9$%']{3,}")
+
+
+def content_words(text: str) -> set[str]:
+    return set(_CONTENT_WORD.findall(text.casefold()))
+
+
+def _same_message(words: set[str], earlier: set[str]) -> bool:
+    if len(words) < 3 or len(earlier) < 3:  # "ok", "thanks": short lines may come back
+        return False
+    return len(words & earlier) / len(words | earlier) >= SAME_MESSAGE
+
+
+def _copied(scene: SceneContext, state: CustomerState, reading: Analysis, facts: FactReading
+            ) -> tuple[CustomerState, Judgement]:
+    """The agent sent an earlier message again: it earns nothing (no feeling heard twice, no
+    need met by a paste, no fact told anew) and costs patience and trust, as an unhelpful
+    reply does — keyword-stuffing one line and posting it three times once resolved a scene."""
+    persona = scene.persona
+    new = replace(state, turn=state.turn + 1, patience=state.patience - 1,
+                  mood=_clip(state.mood - ANGER_STEP, -1, 1), trust=_clip(state.trust - TRUST_DOWN, 0, 1))
+    cause_known = bool(scene.knowledge.cause & set(state.conveyed))
+    ending = _outcome(new, persona, False, False, cause_known)
+    new = replace(new, outcome=None if ending == "resolved" else ending)  # a paste never settles it
+    new = replace(new, history=(*state.history, new.mood))
+    return new, Judgement(reading, facts, (), (), False, False, None, repeated=True, copied=True)
 
 
 def _met_now(
