@@ -86,7 +86,12 @@ def read_yaml(path: Path | str) -> YamlDocument:
     path = Path(path)
     try:
         text = _read_regular_file(path)
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:  # the line of the bad byte, as an editor shows it
+        line = exc.object[:exc.start].count(b"\n") + 1
+        column = exc.start - (exc.object.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataInvalid([Problem(path, line, "", f"byte {exc.object[exc.start]:#04x} at column {column} is "
+                                   "not UTF-8 text: save the file as UTF-8")]) from exc
+    except OSError as exc:
         raise DataInvalid([Problem(path, 1, "", f"cannot read file: {exc}")]) from exc
     return parse_yaml(text, path)
 
