@@ -29,7 +29,7 @@ from facilitation.serve import (
 )
 from facilitation.workbench import Workbench
 
-from .browser import free_port, start_server
+from .browser import FLAGS, chromium_path, free_port, need_browser, start_server
 from .conftest import ROOT, roleplay
 
 
@@ -215,6 +215,32 @@ def test_the_refusal_at_the_cap_says_why_and_what_to_do() -> None:
                                 "is using (an idle page closes by itself after two minutes) and reload "
                                 "this one.")
     assert ServeOptions().max_kernels >= 10 + 24  # the pools and a room of 24, on any machine
+
+
+def test_closing_a_page_gives_its_kernel_back_at_once(tmp_path: Path) -> None:
+    """The page's unload shutdown got a 403 (no _xsrf cookie): every closed tab kept its
+    kernel, memory and a place under the cap until culled minutes later."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    for server in start_server(f"sqlite:///{tmp_path / 'room.db'}", tmp_path / "voila.log", pool_size=0):
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=FLAGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.options.port}/voila/render/projector.ipynb")
+            page.get_by_text("This link has no session").wait_for(timeout=60_000)  # the page ran
+            log = tmp_path / "voila.log"
+            deadline = time.monotonic() + 30  # the page's widgets joined its kernel: it will say goodbye
+            while time.monotonic() < deadline and "Connecting to kernel" not in log.read_text():
+                time.sleep(0.1)
+            assert _kernels(server.process.pid) == 1
+            page.goto("about:blank")  # leaving the page, as closing its tab does
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and _kernels(server.process.pid):
+                time.sleep(0.2)
+            assert _kernels(server.process.pid) == 0
+            browser.close()
+        assert "403 POST /voila/api/shutdown" not in (tmp_path / "voila.log").read_text()
 
 
 def _kernels(voila_pid: int) -> int:

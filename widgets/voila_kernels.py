@@ -2,8 +2,9 @@
 
 Every page load starts a kernel (about 110 to 160 MB each) that lives until it is culled, so
 a few dozen reloads could fill the machine's memory. At the cap a new page is refused with
-a 503 and a sentence saying why and what to do; pages already open keep working. Imported
-only by the Voilà process (the core never imports Voilà or jupyter_server)."""
+a 503 and a sentence saying why and what to do; pages already open keep working; a closed
+page gives its kernel back at once (``allow_unload_shutdown``). Imported only by the Voilà
+process (the core never imports Voilà or jupyter_server)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,20 @@ class CappedKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
 def full_message(cap: int) -> str:
     return (f"The room's server has {cap} pages open, its limit: close pages nobody is using "
             f"(an idle page closes by itself after two minutes) and reload this one.")
+
+
+def allow_unload_shutdown() -> None:
+    """Let a closing page shut its kernel down.
+
+    Voilà's page posts ``/voila/api/shutdown/<kernel id>`` on unload (a beacon) with the
+    ``_xsrf`` cookie's value, but Voilà never sets that cookie: every close got a 403 and its
+    kernel lived on, holding its memory and a place under the cap, until culled minutes later.
+    The request must still be authenticated, and it names the kernel's random id, which
+    another site cannot know; only the XSRF check is skipped, for this handler alone.
+    """
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    VoilaShutdownKernelHandler.check_xsrf_cookie = lambda self: None
+
+
+allow_unload_shutdown()  # this module loads when Voilà starts, before any page is served
