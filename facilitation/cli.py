@@ -471,7 +471,9 @@ def demo(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     from .serve import ServeOptions, run
 
-    limits = {"max_kernels": args.max_pages} if args.max_pages is not None else {}
+    limits = {name: value for name, value in (("max_kernels", args.max_pages),
+                                              ("max_session_kernels", args.max_session_pages))
+              if value is not None}
     options = ServeOptions(port=args.port, lan=args.lan, pool_size=args.pool_size, db=args.db, **limits)
     return run(options, demo=args.demo, session=args.session)
 
@@ -688,6 +690,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", type=_at_least(1), metavar="N",
                    help="most page kernels at once, preheated ones included (default: as many as half "
                         "the memory holds); a page opened beyond it is refused with a sentence saying why")
+    p.add_argument("--max-session-pages", type=_at_least(1), metavar="N",
+                   help="most page kernels for one session (default: 30, or two thirds of --max-pages "
+                        "if more), so one session's reloads cannot take the server from the others")
     p.add_argument("--session", metavar="CODE", help="print the pages' links for this session")
     p.add_argument("--demo", action="store_true", help="create a demo session on the embedded customer")
     _db(p)

@@ -70,6 +70,15 @@ def default_max_kernels() -> int:
     return max(int(half), len(NOTEBOOKS) + len(REPORT_PAGES) + 24)
 
 
+# A room of 24 observers with the facilitator's, projector's and customer's pages, and a few
+# reloads: one session's pages may hold this many kernels, or two thirds of the cap if more.
+ROOM_PAGES = 30
+
+
+def default_max_session_kernels(max_kernels: int) -> int:
+    return max(ROOM_PAGES, max_kernels * 2 // 3)
+
+
 @dataclass
 class ServeOptions:
     port: int = DEFAULT_PORT
@@ -79,8 +88,13 @@ class ServeOptions:
     cull_interval: int = CULL_INTERVAL_SECONDS
     db: str | None = None
     max_kernels: int = field(default_factory=lambda: default_max_kernels())
+    max_session_kernels: int | None = None  # None: default_max_session_kernels(max_kernels)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     facilitator_key: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+
+    def __post_init__(self) -> None:
+        if self.max_session_kernels is None:
+            self.max_session_kernels = default_max_session_kernels(self.max_kernels)
 
     @property
     def ip(self) -> str:
@@ -101,6 +115,7 @@ def voila_command(options: ServeOptions, root: Path | None = None) -> list[str]:
         # every page load is a kernel until it is culled: cap them, or reloads fill the memory
         "--VoilaConfiguration.multi_kernel_manager_class=widgets.voila_kernels.CappedKernelManager",
         f"--CappedKernelManager.max_kernels={options.max_kernels}",
+        f"--CappedKernelManager.max_session_kernels={options.max_session_kernels}",
         f"--template={TEMPLATE}",  # the lab template without its CDN stylesheets
     ]
     # A token on a shared network; on loopback the machine's own user is the only viewer, so
@@ -287,7 +302,7 @@ def _serve(options: ServeOptions, root: Path, code: str | None, demo: bool) -> i
             print(f"roleplay: error: Voilà did not start on port {options.port}", file=sys.stderr)
             return 1
         print(f"\nRoleplay Workbench is serving on {options.ip}:{options.port} (Ctrl-C stops it), "
-              f"up to {options.max_kernels} pages at once.")
+              f"up to {options.max_kernels} pages at once, {options.max_session_kernels} for one session.")
         if demo:
             print(f"A demo session is ready: code {code}, customer: embedded (offline).")
         if code is None:

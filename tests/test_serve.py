@@ -214,7 +214,9 @@ def test_the_refusal_at_the_cap_says_why_and_what_to_do() -> None:
     assert full_message(40) == ("The room's server has 40 pages open, its limit: close pages nobody "
                                 "is using (an idle page closes by itself after two minutes) and reload "
                                 "this one.")
-    assert ServeOptions().max_kernels >= 10 + 24  # the pools and a room of 24, on any machine
+    options = ServeOptions()
+    assert options.max_kernels >= 10 + 24  # the pools and a room of 24, on any machine
+    assert 30 <= (options.max_session_kernels or 0) <= options.max_kernels  # a room fits, not all rooms
 
 
 def test_closing_a_page_gives_its_kernel_back_at_once(tmp_path: Path) -> None:
@@ -241,6 +243,20 @@ def test_closing_a_page_gives_its_kernel_back_at_once(tmp_path: Path) -> None:
             assert _kernels(server.process.pid) == 0
             browser.close()
         assert "403 POST /voila/api/shutdown" not in (tmp_path / "voila.log").read_text()
+
+
+@pytest.mark.parametrize("pool_size", [0, 1])
+def test_one_sessions_pages_are_capped_so_the_other_rooms_still_open(tmp_path: Path, pool_size: int) -> None:
+    """The server's cap alone let one session's link, reloaded, take every kernel."""
+    pytest.importorskip("voila")
+    for server in start_server(f"sqlite:///{tmp_path / 'room.db'}", tmp_path / "voila.log",
+                               pool_size=pool_size, max_kernels=12, max_session_kernels=2):
+        host = f"127.0.0.1:{server.options.port}"
+        page = f"http://{host}/voila/render/projector.ipynb?session="
+        assert [_get(page + "K7Q2", host)[0] for _ in range(2)] == [200, 200]  # pooled or started
+        refused = _get(page + "k7q2", host)  # the same code, as typed
+        assert refused[0] == 503 and "This session has 2 pages open, its limit" in refused[1]
+        assert _get(page + "B4XY", host)[0] == 200  # another room's page opens
 
 
 def _kernels(voila_pid: int) -> int:
