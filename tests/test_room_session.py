@@ -112,6 +112,14 @@ def test_a_facilitator_runs_a_whole_session_from_a_fresh_store(server: Server) -
         typed = box.bounding_box()
         assert typed is not None and bar["y"] + bar["height"] <= typed["y"] < LAPTOP["height"]
         _shot(page, "4-after-two-rewinds")
+        # with two earlier attempts beside it, the current one's ↺ is on screen and takes the click
+        retry = page.locator(".rp-transcript .rp-row", has=page.locator(
+            ".rp-agent", has_text="What would help you most")).locator(".rp-row-action", has_text="↺")
+        retry.scroll_into_view_if_needed()
+        spot = retry.bounding_box()
+        assert spot is not None and spot["x"] >= 0 and spot["x"] + spot["width"] <= LAPTOP["width"]
+        centre = (spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2)
+        assert retry.evaluate("(b, [x, y]) => b.contains(document.elementFromPoint(x, y))", centre)
 
         page.locator(".rp-skip").click()  # act → rewind
         page.locator(".rp-countdown[data-phase=rewind]").wait_for(timeout=TIMEOUT)
