@@ -539,3 +539,12 @@ def test_the_observer_page_says_why_someone_in_the_scene_has_no_checklist(room, 
         page.poll()
     assert page.scene.id == facilitator.scene.id
     assert (page.checklist is not None) == (person == "ana")
+
+
+def test_the_agents_hint_is_a_word_not_an_emoji_a_laptop_may_lack(room) -> None:
+    """The 💡 before each hint showed as an empty box in a browser without an emoji font."""
+    facilitator, _ = room
+    _to_act(facilitator)  # the customer opens upset: the hint says to acknowledge the feeling
+    hint = facilitator.chat.hint.value
+    assert "<b>Hint:</b> Customer sounds" in hint and "acknowledge the feeling first" in hint
+    assert all(ord(c) < 0x2000 or c in "—…" for c in hint)

@@ -81,7 +81,9 @@ class ChatView(w.VBox):
 
     def _show_hint(self) -> None:
         hint = self.wb.hint(self.scene_id) if self.speaker == "agent" else None
-        self.hint.value = (f'<div class="rp-hint">💡 {escape(hint.text)}</div>' if hint is not None else "")
+        # a word, not 💡: a laptop without an emoji font shows the bulb as an empty box
+        self.hint.value = (f'<div class="rp-hint"><b>Hint:</b> {escape(hint.text)}</div>'
+                           if hint is not None else "")
 
     # -- what this side does ---------------------------------------------------------
 
