@@ -91,7 +91,7 @@ class CustomerState(Record):
     forward: bool = False  # a way forward (options or next steps) has been offered
     asked: tuple[str, ...] = ()  # the agent's questions so far, as their key terms
     goal_met: bool = False  # the swapped goal has been addressed
-    sent: tuple[str, ...] = ()  # each agent message so far, as its content words (to spot a copy)
+    sent: tuple[str, ...] = ()  # each agent message so far, as its ``terms`` (to spot a copy)
 
     @property
     def ended(self) -> bool:
@@ -148,7 +148,7 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
     """The customer's new state after ``agent_text``; the rules are the persona's data."""
     persona, knows = scene.persona, scene.knowledge
     reading = scene.analyser.analyse(agent_text, "agent")
-    words = content_words(agent_text)
+    words = terms(agent_text)
     if any(_same_message(words, set(earlier.split())) for earlier in state.sent):
         return _copied(scene, state, reading, knows.book.read(agent_text))
     facts = knows.book.read(agent_text)
@@ -281,11 +281,6 @@ def judge(scene: SceneContext, state: CustomerState, agent_text: str) -> tuple[C
 # A message that shares this much of its content words with an earlier one is that message
 # again (pasted, or re-sent with a word changed): a customer reads it once.
 SAME_MESSAGE = 0.8
-_CONTENT_WORD = re.compile(r"[a-z0-9$%']{3,}")
-
-
-def content_words(text: str) -> set[str]:
-    return set(_CONTENT_WORD.findall(text.casefold()))
 
 
 def _same_message(words: set[str], earlier: set[str]) -> bool:
