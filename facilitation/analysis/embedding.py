@@ -41,12 +41,12 @@ class StaticModel:
 
     @classmethod
     def load(cls, folder: Path = MODEL_DIR) -> StaticModel:
-        import numpy as np
-
         tokenizer = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
         vocab: dict[str, int] = tokenizer["model"]["vocab"]
-        raw = _read_safetensors(folder / "model.safetensors")["embeddings"]
-        vectors = raw.astype(np.float32)
+        # Mapped, not read: every kernel on the machine shares the file's pages, and a kernel
+        # holds only the rows its participants' words touch; the int8 rows become float32 as
+        # they are summed.
+        vectors = _read_safetensors(folder / "model.safetensors")["embeddings"]
         return cls(vectors, vocab, vocab.get(tokenizer["model"].get("unk_token", "[UNK]")))
 
     def token_ids(self, text: str) -> tuple[list[int], list[int]]:
@@ -96,7 +96,7 @@ class StaticModel:
             return np.zeros((len(spans), self.dim), dtype=np.float32)
         # Sums over any span are differences of running sums: one pass for every span.
         running = np.zeros((len(ids) + 1, self.dim), dtype=np.float32)
-        np.cumsum(self.vectors[ids], axis=0, out=running[1:])
+        np.cumsum(self.vectors[ids], axis=0, dtype=np.float32, out=running[1:])
         bounds = np.searchsorted(starts, np.asarray(spans).ravel()).reshape(-1, 2)
         out = running[bounds[:, 1]] - running[bounds[:, 0]]
         norms = np.sqrt(np.einsum("ij,ij->i", out, out))[:, None]
@@ -120,19 +120,22 @@ def _normalise(word: str) -> str:
 
 
 def _read_safetensors(path: Path) -> dict[str, Any]:
-    """The tensors of a .safetensors file as numpy arrays (the format is a JSON header and raw bytes)."""
+    """The tensors of a .safetensors file as read-only memory-mapped numpy arrays (the format is
+    an 8-byte header size, a JSON header, then raw little-endian bytes)."""
     import numpy as np
 
-    data = path.read_bytes()
-    (size,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + size])
+    with path.open("rb") as file:
+        (size,) = struct.unpack("<Q", file.read(8))
+        header = json.loads(file.read(size))
     arrays = {}
     for name, info in header.items():
         if name == "__metadata__":
             continue
         a, b = info["data_offsets"]
-        buf = np.frombuffer(data, dtype=_DTYPES[info["dtype"]], count=-1, offset=8 + size + a)
-        arrays[name] = buf[: (b - a) // buf.itemsize].reshape(info["shape"])
+        dtype = np.dtype(_DTYPES[info["dtype"]])
+        arrays[name] = np.memmap(path, dtype=dtype, mode="r", offset=8 + size + a,
+                                 shape=tuple(info["shape"]))
+        assert (b - a) == arrays[name].nbytes, f"{path}: {name} is not the size its header says"
     return arrays
 
 
