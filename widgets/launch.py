@@ -2,7 +2,7 @@
 whether the viewer holds the facilitator's key.
 
 Under Voilà with preheated kernels the notebook runs before anyone asks for it; reading the
-query string waits for the request (``voila.utils.get_query_string``), so everything slow
+query string waits for the request (``voila_request.query_string``), so everything slow
 (imports, the library, the store) is done before that point and the page only binds to its
 session after. On a shared network (`roleplay serve --lan`) observers hold a session code;
 pages that change the library or run a session also need the facilitator's key, which
@@ -18,6 +18,8 @@ from urllib.parse import parse_qs
 
 from facilitation.errors import WorkbenchError
 
+from .voila_request import query_string
+
 FACILITATOR_KEY_ENV = "ROLEPLAY_FACILITATOR_KEY"
 
 
@@ -30,9 +32,7 @@ def query_params() -> dict[str, str]:
     if not any(name.startswith("VOILA_") for name in os.environ) and "QUERY_STRING" not in os.environ:
         return {}
     try:
-        from voila.utils import get_query_string
-
-        query = get_query_string() or ""
+        query = query_string()
     except Exception:  # not under Voilà after all (JupyterLab, a test kernel)
         query = os.environ.get("QUERY_STRING", "")
     return {key: values[-1] for key, values in parse_qs(query).items()}
