@@ -122,13 +122,17 @@ class Coaching(SceneBase):
                                                    started_at=started or _start_of_today(self.clock.now())))
 
     def competency_points(self, person: str, *, include_practice: bool = False) -> list[CompetencyPoint]:
+        return [point for point, counted in self._points(person) if counted or include_practice]
+
+    def _points(self, person: str) -> list[tuple[CompetencyPoint, bool]]:
+        """Every competency point of one person, each with whether it counts (a training scene's)."""
         with self.db.read() as conn:
-            rows = conn.execute(select(competency_scores).where(
-                competency_scores.c.person_id == person,
-                q.counted(competency_scores.c.scene_id, include_practice))
-                .order_by(competency_scores.c.scored_at, competency_scores.c.score_id))
-            return [CompetencyPoint(r.scene_id, r.card_id, r.competency, r.score, utc(r.scored_at))
-                    for r in rows]
+            counted = q.counted(competency_scores.c.scene_id).label("counted")
+            rows = conn.execute(select(competency_scores, counted)
+                                .where(competency_scores.c.person_id == person)
+                                .order_by(competency_scores.c.scored_at, competency_scores.c.score_id))
+            return [(CompetencyPoint(r.scene_id, r.card_id, r.competency, r.score, utc(r.scored_at)),
+                     bool(r.counted)) for r in rows]
 
     def progress(self, person: str, *, rubric_id: str = DEFAULT_RUBRIC, threshold: int | None = None,
                  window: int | None = None, include_practice: bool = False) -> PersonProgress:
@@ -140,8 +144,9 @@ class Coaching(SceneBase):
                                      .order_by(enrolments.c.started_at.desc()).limit(1)).first()
         if who is None:
             raise NotFound(f"no person {person!r} in {self.db.display_url}")
-        every = self.competency_points(person, include_practice=True)
-        points = every if include_practice else self.competency_points(person)
+        marked = self._points(person)  # one read: the counted points are picked out of every point
+        every = [point for point, _ in marked]
+        points = every if include_practice else [point for point, counted in marked if counted]
         rubric = self.library.rubric(rubric_id)
         areas = area_progress(points, rubric, threshold=threshold, window=window)
         status = None
