@@ -12,7 +12,8 @@ kernels still alive (the aim: back to the pool size).
 
 ``--memory`` opens each page kind once on a server without a pool and prints the memory
 (RSS) of the kernel behind it against the floor: a bare ipykernel with ipywidgets imported,
-the least any widget page costs (the aim: at most 1.5 times the floor).
+the least any widget page costs (the aim: at most 1.5 times the floor). Report pages are also
+set against a kernel that has pandas and one plotly figure loaded, the least a report holds.
 """
 
 from __future__ import annotations
@@ -79,16 +80,21 @@ def kernel_pids(voila_pid: int) -> set[int]:
             if "ipykernel" in " ".join(c.cmdline())}
 
 
-def floor_mb() -> float:
-    """The RSS of a running kernel that has shown one ipywidgets button: what no widget page
-    can go under."""
+FLOOR = "import ipywidgets; display(ipywidgets.Button(description='x'))"
+# What a report page cannot go under either: the frames and figures the product card names.
+REPORT_FLOOR = FLOOR + ("\nimport pandas, plotly.graph_objects as go\n"
+                        "display(go.Figure(go.Bar(x=pandas.Series([1, 2]), y=[3, 4])))")
+
+
+def floor_mb(code: str = FLOOR) -> float:
+    """The RSS of a running kernel that has run ``code``: by default it has shown one ipywidgets
+    button, what no widget page can go under."""
     import psutil
     from jupyter_client.manager import start_new_kernel
 
     manager, client = start_new_kernel(kernel_name="python3")
     try:
-        client.execute_interactive("import ipywidgets; display(ipywidgets.Button(description='x'))",
-                                   timeout=60, output_hook=lambda _msg: None)
+        client.execute_interactive(code, timeout=60, output_hook=lambda _msg: None)
         return psutil.Process(manager.provisioner.process.pid).memory_info().rss / 2**20
     finally:
         client.stop_channels()
@@ -99,8 +105,9 @@ def page_memory() -> None:
     import psutil
     from playwright.sync_api import sync_playwright
 
-    floor = floor_mb()
-    print(f"floor: a running kernel that has shown one ipywidgets button holds {floor:.0f} MB")
+    floor, report_floor = floor_mb(), floor_mb(REPORT_FLOOR)
+    print(f"floor: a running kernel that has shown one ipywidgets button holds {floor:.0f} MB; "
+          f"with pandas and one plotly figure too (the least a report page holds) {report_floor:.0f} MB")
     with tempfile.TemporaryDirectory() as folder:
         db, code = bench_store(folder)
         served = start_server(db, Path(folder) / "voila.log", pool_size=0)
@@ -117,7 +124,9 @@ def page_memory() -> None:
                 time.sleep(2)  # the page's first polls and imports settle
                 new = kernel_pids(server.process.pid) - before
                 rss = sum(psutil.Process(k).memory_info().rss for k in new) / 2**20
-                print(f"{name:<24} kernel {rss:5.0f} MB  = {rss / floor:.2f} × the floor")
+                against = (f"  = {rss / report_floor:.2f} × the report floor"
+                           if name.startswith("reports/") else "")
+                print(f"{name:<24} kernel {rss:5.0f} MB  = {rss / floor:.2f} × the floor{against}")
                 page.close()
             browser.close()
         next(served, None)
