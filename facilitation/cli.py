@@ -566,7 +566,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one agent message per line (- for stdin)")
     p.add_argument("--seed", type=int, help="draw the card's variables with this seed")
     p.add_argument("--engine", default="embedded",
-                   help="customer engine: embedded (default, offline), openai, scripted")
+                   help="customer engine: embedded (default, offline), openai, scripted, "
+                        "or one a plug-in installs")
     p.add_argument("--agent", default="agent", metavar="PERSON",
                    help="who plays the agent, for their progress (default: agent)")
     _db(p)
@@ -674,7 +675,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(words drawn per seed); or all")
     p.add_argument("--runs", type=_at_least(1), default=10, help="runs per card and policy (default 10)")
     p.add_argument("--seed", type=int, default=0, help="first seed; run i uses seed + i")
-    p.add_argument("--engine", default="embedded", help="customer engine (default: embedded)")
+    p.add_argument("--engine", default="embedded", help="customer engine (default: embedded); "
+                   "openai, scripted or a plug-in's also play")
     _fmt(p)
 
     p = _command(groups, "analyze", analyze,

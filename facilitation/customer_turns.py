@@ -13,7 +13,14 @@ from functools import cached_property
 
 from sqlalchemy import select
 
-from .customers import CustomerEngine, CustomerState, SceneContext, customer_engine, engine_names
+from .customers import (
+    CustomerEngine,
+    CustomerState,
+    SceneContext,
+    customer_engine,
+    engine_names,
+    is_simulated,
+)
 from .customers.llm import offline_engine
 from .errors import WorkbenchError
 from .records import Message, SceneState
@@ -84,7 +91,7 @@ class CustomerTurns(SceneBase):
         """Stream the simulated customer's next message. The message and the customer's new
         state are stored when the stream ends; nothing is stored for an abandoned stream."""
         info = self.scene_state(scene_id)
-        if info.engine == "human":
+        if not is_simulated(info.engine):
             raise InvalidInput("a person plays this customer: their messages come from the customer view")
         scene = self._context(info)
         engine, notice = self._playing_engine(info.engine)

@@ -21,6 +21,7 @@ from .clock import Clock, utc
 from .coaching import Coaching
 from .conversation import Conversation
 from .customer_turns import CustomerTurns
+from .customers import is_simulated
 from .errors import NotFound
 from .library import Library
 from .observations import Observations
@@ -167,7 +168,7 @@ class Workbench(Conversation, Observations, Coaching, CustomerTurns, Realism):
                 scenes.c.session_id == info.id).order_by(scenes.c.ordinal.desc())).first()
             if roles is None:
                 before = self._roles(conn, previous.id) if previous else None
-                roles = rotate(info.participants, before, human_customer=engine == "human")
+                roles = rotate(info.participants, before, human_customer=not is_simulated(engine))
             for person, role in roles.items():
                 check_one_of(role, ROLES, "role")
                 self._ensure_person(conn, person)

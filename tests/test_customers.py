@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -431,3 +432,68 @@ def test_a_peer_playing_the_customer_gets_the_cards_customer_lens(library: Libra
     assert "Reveal it when the agent acknowledges or validates your feeling" in needs
     assert not any(b in needs for o in card.hidden_objectives for b in o.earned_by if "_" in b)
     assert "earned by" not in needs
+
+
+# -- the engine registry -------------------------------------------------------------------
+
+PLUGIN = '''
+class PoliteBot:
+    label = "Polite bot (plug-in)"
+
+    def __init__(self, **options):
+        self.options = options
+'''
+
+
+def _installed_plugin(root: Path, entry: str) -> Path:
+    """A real installed distribution on sys.path: a module and its entry-points metadata."""
+    (root / "polite_bot.py").write_text(PLUGIN)
+    info = root / "polite_bot-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: polite-bot\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[roleplay.customer_engines]\n{entry}\n")
+    return root
+
+
+def test_the_built_in_engines_say_their_label_and_who_plays_the_customer() -> None:
+    from facilitation.customers import engines, is_simulated
+
+    by_name = {engine.name: engine for engine in engines.all()}
+    assert {"embedded", "openai", "human", "scripted"} <= set(by_name)
+    assert by_name["embedded"].label == "Embedded (offline)"
+    assert not is_simulated("human") and is_simulated("embedded") and is_simulated("openai")
+    assert is_simulated("an-engine-uninstalled-since")  # a stored scene of a removed plug-in
+
+
+def test_a_plugin_engine_joins_the_built_ins_instead_of_hiding_them(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from facilitation.customers.registry import default_registry
+
+    monkeypatch.syspath_prepend(str(_installed_plugin(tmp_path, "polite = polite_bot:PoliteBot")))
+    registry = default_registry()
+    registry.register("echo", lambda **_: "an echo engine")  # registered at run time, first
+    assert {"embedded", "openai", "human", "scripted", "echo", "polite"} <= set(registry.names())
+    assert registry.info("polite").label == "Polite bot (plug-in)" and registry.info("polite").simulated
+    assert registry.get("polite", temperature=0).options == {"temperature": 0}
+    assert registry.get("embedded").name == "embedded"
+
+
+def test_a_broken_plugin_is_left_out_with_a_warning_naming_it(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from facilitation.customers.registry import default_registry
+
+    monkeypatch.syspath_prepend(str(_installed_plugin(tmp_path, "broken = polite_bot:NoSuchClass")))
+    registry = default_registry()
+    with pytest.warns(UserWarning, match=r"customer engine 'broken' \(polite_bot:NoSuchClass\) did not load"):
+        names = registry.names()
+    assert "broken" not in names and "embedded" in names
+
+
+def test_an_unknown_engine_is_refused_with_the_installed_ones_named() -> None:
+    from facilitation.customers import UnknownEngine, customer_engine
+    from facilitation.errors import WorkbenchError
+
+    installed = "have embedded, openai, human, scripted"
+    with pytest.raises(UnknownEngine, match=f"no customer engine 'gpt-9'; {installed}"):
+        customer_engine("gpt-9")
+    assert issubclass(UnknownEngine, WorkbenchError)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from facilitation.customers import engines, is_simulated
 from facilitation.customers.human import HumanCustomer
 from facilitation.records import Changes, Event, Message, SceneState
 from facilitation.roles import AGENT, CUSTOMER
@@ -32,9 +33,6 @@ from .transcript import RowAction, TranscriptView
 
 if TYPE_CHECKING:
     from facilitation.workbench import Workbench
-
-ENGINES = (("Embedded (offline)", "embedded"), ("LLM (OpenAI-compatible)", "openai"),
-           ("A person plays the customer", "human"), ("Scripted", "scripted"))
 
 
 class Page(w.VBox):
@@ -81,7 +79,8 @@ class FacilitatorApp(Page):
         self.card = w.Dropdown(options=[(f"{CATEGORY_TITLES[c.category]} · {c.difficulty} · {c.title} "
                                          f"({c.channel})", c.id) for c in cards],
                                description="Card", layout=w.Layout(width="40em"))
-        self.engine = w.Dropdown(options=ENGINES, value="embedded", description="Customer")
+        choices = [(engine.label, engine.name) for engine in engines.all()]  # plug-ins too
+        self.engine = w.Dropdown(options=choices, value="embedded", description="Customer")
         self.hints = w.Checkbox(value=True, description="Live hints for the agent")
         self.new_scene = button("New scene", style="primary")
         self.new_scene.add_class("rp-new-scene")
@@ -339,7 +338,7 @@ class CustomerApp(Page):
         if state is None:
             return
         self.bar = PhaseBar(self.wb, state.id, controls=False)
-        if state.engine != "human":
+        if is_simulated(state.engine):
             watch = w.HTML("<p>The simulated customer plays this scene; watch the room.</p>")
             self.panel.children = [self.bar, watch]
             self.chat = None

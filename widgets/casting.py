@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from facilitation.customers import is_simulated
 from facilitation.roles import AGENT, CUSTOMER, OBSERVER, rotate
 from facilitation.scenebase import InvalidInput
 
@@ -17,7 +18,6 @@ from .join import joined
 if TYPE_CHECKING:
     from facilitation.workbench import Workbench
 
-HUMAN = "human"  # the engine whose customer a person plays
 
 
 class RoleCasting(w.VBox):
@@ -54,7 +54,7 @@ class RoleCasting(w.VBox):
 
     def suggest(self, previous: dict[str, str] | None, engine: str) -> None:
         """Set the pickers to the rotation's next roles (the facilitator may change them)."""
-        self.human = engine == HUMAN
+        self.human = not is_simulated(engine)
         self.customer.layout.display = None if self.human else "none"
         roles = rotate(self.info.participants, previous, human_customer=self.human)
         for picker, role in ((self.agent, AGENT), (self.customer, CUSTOMER)):

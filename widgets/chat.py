@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from facilitation.customers import RETRACT
+from facilitation.customers import RETRACT, is_simulated
 from facilitation.records import Message, SceneState
 
 from .common import Status, button, escape, guarded
@@ -62,7 +62,7 @@ class ChatView(w.VBox):
         self.attempts.show(self.wb.branches(self.scene_id), state.branch,
                            lambda b: self.wb.transcript(self.scene_id, b))
         self.phase = state.phase
-        customer = self.wb.customer_state(self.scene_id, transcript) if state.engine != "human" else None
+        customer = self.wb.customer_state(self.scene_id, transcript) if is_simulated(state.engine) else None
         over = customer is not None and customer.ended  # nobody is listening any more
         talking = state.phase in TALKING and not state.paused and not over
         self.box.disabled = self.send.disabled = not talking
@@ -72,7 +72,7 @@ class ChatView(w.VBox):
         self._show_hint()
 
     def _show_customer_notice(self, scene: SceneState, state: CustomerState | None) -> None:
-        if self.speaker != "agent" or scene.engine == "human":
+        if self.speaker != "agent" or not is_simulated(scene.engine):
             return
         notice = state.notice if state is not None else None
         ended = f"The customer has {state.outcome} the conversation." if state and state.ended else None
@@ -104,7 +104,7 @@ class ChatView(w.VBox):
 
     def customer_reply(self) -> None:
         """Stream the simulated customer's next line into the view, then show it stored."""
-        if self.wb.scene_state(self.scene_id).engine == "human":
+        if not is_simulated(self.wb.scene_state(self.scene_id).engine):
             return
         state = self.wb.customer_state(self.scene_id)
         if state is not None and state.ended:

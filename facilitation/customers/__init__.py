@@ -4,7 +4,8 @@ An engine is given the scene (the drawn card, its persona, a seed and the analys
 customer's current state and the transcript, and streams the next customer turn; when the
 stream ends, the turn carries the new state — mood, trust, patience left, objectives
 revealed and met, and an outcome once the scene is over. Engines are found by name in
-``ENGINES``; the session never knows which one it talks to.
+the registry (``registry.engines``, plug-ins by entry point); the session never knows which
+one it talks to, only whether it simulates the customer or a person plays it.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from typing import Any, Protocol
 
 from ..analysis import Analyser
 from ..cards import DrawnCard
-from ..errors import WorkbenchError
 from ..personas import Persona
 from ..records import Message
 from .knowledge import SceneKnowledge
+from .registry import EngineInfo, UnknownEngine, engines, is_simulated
 from .state import OUTCOMES, CustomerState, starting_state
 
-__all__ = ["ENGINES", "OUTCOMES", "RETRACT", "CustomerEngine", "CustomerState", "CustomerTurn",
-           "SceneContext", "customer_engine", "engine_names", "starting_state"]
+__all__ = ["OUTCOMES", "RETRACT", "CustomerEngine", "CustomerState", "CustomerTurn", "EngineInfo",
+           "SceneContext", "UnknownEngine", "customer_engine", "engine_names", "engines", "is_simulated",
+           "starting_state"]
 
 
 @dataclass(frozen=True)
@@ -107,38 +109,12 @@ class CustomerEngine(Protocol):
         ...
 
 
-def _registry() -> dict[str, Callable[..., CustomerEngine]]:
-    from .embedded import EmbeddedCustomer
-    from .scripted import ScriptedCustomer
-
-    engines: dict[str, Callable[..., CustomerEngine]] = {"embedded": EmbeddedCustomer,
-                                                         "scripted": ScriptedCustomer}
-    try:
-        from .llm import OpenAICustomer
-    except ImportError:  # the openai client is an optional extra
-        pass
-    else:
-        engines["openai"] = OpenAICustomer
-    try:
-        from .human import HumanCustomer
-    except ImportError:
-        pass
-    else:
-        engines["human"] = HumanCustomer
-    return engines
-
-
-ENGINES: dict[str, Callable[..., CustomerEngine]] = {}
-
-
 def engine_names() -> list[str]:
     """The names of the customer engines installed here."""
-    if not ENGINES:
-        ENGINES.update(_registry())
-    return list(ENGINES)
+    return engines.names()
 
 
 def customer_engine(name: str, **options: Any) -> CustomerEngine:
-    if name not in engine_names():
-        raise WorkbenchError(f"no customer engine {name!r}; have {', '.join(ENGINES)}")
-    return ENGINES[name](**options)
+    """A new engine of this name (``UnknownEngine``, listing the installed ones, if none)."""
+    engine: CustomerEngine = engines.get(name, **options)
+    return engine
