@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .cardtext import card_text, persona_text, progress_text, rubric_text, scene_text, score_text, table
-from .errors import WorkbenchError
+from .errors import BadParameter, NotFound, WorkbenchError
 from .library import Library, validate_files
 from .vocabulary import CATEGORIES, CATEGORY_TITLES, CHANNELS, DIFFICULTIES
 
@@ -123,7 +123,7 @@ def personas_list(args: argparse.Namespace) -> int:
 def personas_show(args: argparse.Namespace) -> int:
     lib = Library.load()
     if args.id not in lib.personas:
-        raise WorkbenchError(f"no persona {args.id!r}; the library has {', '.join(lib.personas)}")
+        raise NotFound(f"no persona {args.id!r}; the library has {', '.join(lib.personas)}")
     print(persona_text(lib.personas[args.id]))
     return 0
 
@@ -196,7 +196,7 @@ def people_enrol(args: argparse.Namespace) -> int:
         try:
             started = datetime.strptime(args.started, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
-            raise WorkbenchError(f"--started {args.started!r}: give a date as YYYY-MM-DD") from None
+            raise BadParameter(f"--started {args.started!r}: give a date as YYYY-MM-DD") from None
     from .roster import known_or_given
 
     def enrol(wb: Workbench) -> TrainingPath:
@@ -333,7 +333,7 @@ def export(args: argparse.Namespace) -> int:
         try:
             return date.fromisoformat(value) if value else None
         except ValueError:
-            raise WorkbenchError(f"{option} {value!r}: give a date as YYYY-MM-DD") from None
+            raise BadParameter(f"{option} {value!r}: give a date as YYYY-MM-DD") from None
 
     since, until = day("--since", args.since), day("--until", args.until)
     written = _in_store(args.db, lambda wb: export_store(wb, args.kind, args.out, base=args.base,
@@ -359,7 +359,7 @@ def simulate(args: argparse.Namespace) -> int:
     policies = list(POLICIES) if args.policy == "all" else args.policy.split(",")
     unknown = [p for p in policies if p not in POLICIES]
     if unknown:
-        raise WorkbenchError(f"no policy {unknown[0]!r}; have {', '.join(POLICIES)}")
+        raise NotFound(f"no policy {unknown[0]!r}; have {', '.join(POLICIES)}")
     results = simulate(cards, lib.personas, policies, args.runs, seed=args.seed, engine=args.engine)
     if args.format == "json":
         _print_json([r.brief() for r in results])
@@ -405,7 +405,7 @@ def analyze(args: argparse.Namespace) -> int:
 
         known = load_personas()[0]
         if args.persona not in known:
-            raise WorkbenchError(f"no persona {args.persona!r}; there are {', '.join(sorted(known))}")
+            raise NotFound(f"no persona {args.persona!r}; there are {', '.join(sorted(known))}")
     analyser = Analyser(persona=args.persona)
     failed = 0
     for number, line in enumerate(sys.stdin, start=1):

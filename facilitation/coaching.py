@@ -29,7 +29,7 @@ from .progress import (
 from .records import Record
 from .scene_reading import said_outcome
 from .scenebase import InvalidInput, SceneBase
-from .scoring import NothingToScore, ScoreCard, score_scene
+from .scoring import ScoreCard, score_scene
 from .store import queries as q
 from .store.schema import competency_scores, enrolments, events, people, scenes, scores
 
@@ -66,12 +66,10 @@ class Coaching(SceneBase):
         rubric = self.library.rubric(drawn.card.rubric)
         state = self.customer_state(scene_id, transcript)
         outcome = state.outcome if state is not None else said_outcome(transcript)
-        try:
-            card = score_scene(scene_id, drawn, rubric, transcript, notes, agent=agent,
-                               persona=self.library.personas[drawn.card.persona], outcome=outcome,
-                               analyser=self._analyser(drawn), scored_at=self.clock.now())
-        except NothingToScore as exc:
-            raise InvalidInput(str(exc)) from None
+        # an agent who has not spoken yet is refused with NothingToScore, an InvalidInput
+        card = score_scene(scene_id, drawn, rubric, transcript, notes, agent=agent,
+                           persona=self.library.personas[drawn.card.persona], outcome=outcome,
+                           analyser=self._analyser(drawn), scored_at=self.clock.now())
         if store:
             self._write(scene_id, lambda conn, _row, version: self._store_score(
                 conn, card, row.branch_id, version))

@@ -20,7 +20,7 @@ import yaml
 
 from .cards import ScenarioCard, card_checks
 from .datafile import load_model
-from .errors import DataInvalid, Problem, WorkbenchError
+from .errors import CardExists, DataInvalid, Problem
 from .library import Library, library_dir
 from .yamlsource import parse_yaml
 
@@ -30,10 +30,6 @@ FORM_FIELDS = ("id", "title", "category", "difficulty", "channel", "persona", "s
 HEADER_KEYS = ("schema_version", *FORM_FIELDS)
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _FIRST_WRITTEN = re.compile(r"line (\d+)\)")
-
-
-class CardExists(WorkbenchError):
-    """A draft would replace a card that is already in the library or the folder."""
 
 
 @dataclass(frozen=True)

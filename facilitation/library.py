@@ -17,7 +17,7 @@ from typing import Literal
 
 from .cards import ScenarioCard, card_checks
 from .datafile import load_model
-from .errors import DataInvalid, NotFound, Problem, WorkbenchError
+from .errors import DataInvalid, NotFound, Problem
 from .personas import BUILTIN_PERSONAS, Persona, load_personas
 from .rubrics import Rubric, rubric_checks
 from .vocabulary import DIFFICULTIES
@@ -44,7 +44,7 @@ def library_dir(kind: Kind) -> Path:
     if os.environ.get(variable):
         chosen = Path(os.environ[variable])
         if not chosen.is_dir():  # else every command reads an empty library and says nothing
-            raise WorkbenchError(f"{variable} is {chosen}, which is not a folder")
+            raise NotFound(f"{variable} is {chosen}, which is not a folder")
         return chosen
     return shipped_dir(folder)
 

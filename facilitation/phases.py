@@ -12,14 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from .errors import WorkbenchError
+from .errors import PhaseConflict
 from .vocabulary import PHASES
 
 READY, ENDED = "ready", "ended"
-
-
-class PhaseConflict(WorkbenchError):
-    """A transition that the scene's current phase does not allow."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from .cards import DrawnCard
 from .clock import Clock, SystemClock, utc
-from .errors import NotFound, WorkbenchError
+from .errors import InvalidInput, NotFound
 from .library import Library
 from .phases import PhaseState
 from .records import Changes, Event, SceneState
@@ -25,10 +25,6 @@ from .store.schema import branches, debrief, events, messages, notes, people, sc
 
 MAX_TEXT = 4000
 T = TypeVar("T")
-
-
-class InvalidInput(WorkbenchError):
-    """A request the workbench refuses; nothing was stored."""
 
 
 def check_text(value: str, what: str, limit: int = MAX_TEXT) -> str:

@@ -16,6 +16,7 @@ from math import ceil
 
 from .analysis import SHOWN, Analyser
 from .cards import Criterion, DrawnCard
+from .errors import NothingToScore
 from .personas import Persona
 from .records import Message, Note, Record
 from .rubrics import CompetencyArea, Rubric
@@ -208,10 +209,6 @@ class ScoreCard(Record):
             pair[0] += c.score * c.weight
             pair[1] += c.weight
         return {area: round(s / w) for area, (s, w) in totals.items()}
-
-
-class NothingToScore(ValueError):
-    """The agent has not spoken yet."""
 
 
 def score_scene(scene_id: str, drawn: DrawnCard, rubric: Rubric, transcript: Sequence[Message],

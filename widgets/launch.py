@@ -16,15 +16,11 @@ import os
 from typing import Any
 from urllib.parse import parse_qs
 
-from facilitation.errors import WorkbenchError
+from facilitation.errors import AccessDenied
 
 from .voila_request import query_string
 
 FACILITATOR_KEY_ENV = "ROLEPLAY_FACILITATOR_KEY"
-
-
-class AccessDenied(WorkbenchError):
-    """The page needs something the viewer does not hold (a session code, the facilitator's key)."""
 
 
 def query_params() -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import WorkbenchError
+from ..errors import InvalidInput
 from ..records import Message
 from ..vocabulary import BEHAVIOURS
 from . import CustomerTurn, SceneContext
@@ -37,11 +37,11 @@ class HumanCustomer:
         }
 
     def open(self, scene: SceneContext) -> CustomerTurn:
-        raise WorkbenchError("a person plays this customer: their messages come from the customer view")
+        raise InvalidInput("a person plays this customer: their messages come from the customer view")
 
     def respond(self, scene: SceneContext, state: CustomerState, transcript: Sequence[Message]
                 ) -> CustomerTurn:
-        raise WorkbenchError("a person plays this customer: their messages come from the customer view")
+        raise InvalidInput("a person plays this customer: their messages come from the customer view")
 
     def nudge(self, state: CustomerState, kind: str, text: str) -> CustomerState:
         return state  # the facilitator tells the peer in the room

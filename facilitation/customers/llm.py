@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..errors import WorkbenchError
+from ..errors import EngineUnavailable, InvalidInput, LLMFailure, OutOfCharacter, WorkbenchError
 from ..records import Message
 from . import RETRACT, CustomerEngine, CustomerTurn, SceneContext
 from .guard import Guard, copied_from, release_point, untold_facts
@@ -96,7 +96,7 @@ class OpenAICustomer:
     def __init__(self, *, model: str | None = None, base_url: str | None = None,
                  api_key: str | None = None, **settings: Any) -> None:
         if importlib.util.find_spec("openai") is None:
-            raise WorkbenchError("the OpenAI customer needs the openai package: pip install openai")
+            raise EngineUnavailable("the OpenAI customer needs the openai package: pip install openai")
         self.settings: OpenAISettings = resolve_settings(
             {"model": model, "base_url": base_url, "api_key": api_key, **settings})
         self._client: OpenAI | None = None
@@ -125,7 +125,7 @@ class OpenAICustomer:
 
     def nudge(self, state: CustomerState, kind: str, text: str) -> CustomerState:
         if kind not in ("goal", "environment"):
-            raise WorkbenchError(f"a nudge is a goal or an environment, not {kind!r}")
+            raise InvalidInput(f"a nudge is a goal or an environment, not {kind!r}")
         return replace(state, **{kind: text})
 
     def offline(self) -> CustomerEngine:
@@ -192,14 +192,6 @@ class OpenAICustomer:
 
     def succeeded(self) -> None:
         self._failures = 0
-
-
-class LLMFailure(WorkbenchError):
-    """The model did not give a usable reply; the message says why, in the room's words."""
-
-
-class OutOfCharacter(LLMFailure):
-    """The guard refused the reply: nothing of it may stay in front of the room."""
 
 
 class _Reply:

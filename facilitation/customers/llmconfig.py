@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..errors import WorkbenchError
+from ..errors import SettingsInvalid
 
 OPENAI_URL = "https://api.openai.com/v1"
 NO_KEY = "not-needed"  # the client insists on a key; local servers ignore it
@@ -57,9 +57,9 @@ class OpenAISettings:
         # a zero or negative timeout would make every reply fail (or wait for ever)
         for name in ("connect_timeout", "first_token_timeout", "total_timeout"):
             if not getattr(self, name) > 0:
-                raise WorkbenchError(f"{name} is {getattr(self, name)!r}: give a number of seconds above 0")
+                raise SettingsInvalid(f"{name} is {getattr(self, name)!r}: give a number of seconds above 0")
         if self.max_retries < 0 or self.max_tokens < 1:
-            raise WorkbenchError(f"max_retries must be 0 or more and max_tokens 1 or more "
+            raise SettingsInvalid(f"max_retries must be 0 or more and max_tokens 1 or more "
                                  f"(got {self.max_retries}, {self.max_tokens})")
 
 
@@ -80,7 +80,7 @@ def resolve_settings(arguments: Mapping[str, Any], environ: Mapping[str, str] | 
     chosen = {**read_config(path), **_from_environment(environ),
               **{k: v for k, v in arguments.items() if v is not None}}
     if not chosen.get("model"):
-        raise WorkbenchError(
+        raise SettingsInvalid(
             f"the LLM customer needs a model: set ROLEPLAY_OPENAI_MODEL before starting, "
             f"write model = \"...\" in {path}, or pass model=... in Python")
     return OpenAISettings(**chosen)
@@ -93,15 +93,15 @@ def read_config(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as error:
-        raise WorkbenchError(f"{path}: cannot read the OpenAI customer's settings: {error}") from None
+        raise SettingsInvalid(f"{path}: cannot read the OpenAI customer's settings: {error}") from None
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
-        raise WorkbenchError(f"{path}: a settings file needs Python 3.11 or later") from None
+        raise SettingsInvalid(f"{path}: a settings file needs Python 3.11 or later") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise WorkbenchError(f"{path}: not valid TOML: {error}") from None
+        raise SettingsInvalid(f"{path}: not valid TOML: {error}") from None
     known = {f.name for f in fields(OpenAISettings)}
     unknown = sorted(set(data) - known)
     if unknown:
@@ -123,11 +123,11 @@ def _checked(path: Path, key: str, value: Any) -> Any:
     wanted = str if key == "model" else type(default)
     ok = isinstance(value, wanted) or (wanted is float and isinstance(value, int))
     if not ok or isinstance(value, bool):
-        raise WorkbenchError(f"{path}: {key} must be a {wanted.__name__}, not {value!r}")
+        raise SettingsInvalid(f"{path}: {key} must be a {wanted.__name__}, not {value!r}")
     return value
 
 
 def _check_names(settings: Mapping[str, Any], where: str) -> None:
     unknown = sorted(set(settings) - {f.name for f in fields(OpenAISettings)})
     if unknown:
-        raise WorkbenchError(f"{where}: {', '.join(unknown)}")
+        raise SettingsInvalid(f"{where}: {', '.join(unknown)}")

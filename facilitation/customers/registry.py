@@ -17,13 +17,9 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from ..errors import WorkbenchError
+from ..errors import UnknownEngine
 
 ENTRY_POINT_GROUP = "roleplay.customer_engines"
-
-
-class UnknownEngine(WorkbenchError):
-    """No customer engine is installed under this name."""
 
 
 @dataclass(frozen=True)

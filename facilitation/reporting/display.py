@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..errors import UnlabelledFigure
 from . import REFUSED
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -28,10 +29,6 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _CONFIG = {"displaylogo": False, "responsive": True,
            "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 _CONFIG_JSON = json.dumps(_CONFIG)
-
-
-class UnlabelledFigure(ValueError):
-    """A chart without a title or axis titles: a reader cannot tell what it shows."""
 
 
 def finish_figure(fig: go.Figure, title: str, x: str | None, y: str | None, *, height: int = 380,

@@ -12,16 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..errors import WorkbenchError
+from ..errors import BadParameter, PageRefused, WorkbenchError
 
 if TYPE_CHECKING:  # the store loads when a period is read, not when parameters are checked
     from ..store import Database
 
 DEFAULT_DAYS = 30
-
-
-class BadParameter(WorkbenchError):
-    """A report parameter that cannot be read (a wrong date, a number that is not one)."""
 
 
 # Set by the server or the command line only: a URL naming a store could make a GET create
@@ -42,10 +38,6 @@ def resolve(values: Mapping[str, Any], query: Mapping[str, str] | None = None) -
 # Where page_parameters keeps why the page cannot be made: the report's load shows it as
 # its one line, in the same place as an unknown team or a bad date.
 REFUSAL = "refusal"
-
-
-class PageRefused(WorkbenchError):
-    """The page may not be shown to this viewer, or its URL holds a value that cannot be read."""
 
 
 def page_parameters(values: Mapping[str, Any], read_query: Callable[[], Mapping[str, str]]

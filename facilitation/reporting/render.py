@@ -28,10 +28,10 @@ from typing import Any
 import nbformat
 
 from .. import __version__
-from ..errors import NotFound, WorkbenchError
+from ..errors import BadParameter, NotFound
 from ..library import shipped_dir
 from . import REFUSED
-from .params import BadParameter, coerce
+from .params import coerce
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # What ``--each`` renders: the parameter it sets, and the reports that take it.
@@ -323,12 +323,12 @@ def render_cli(args: argparse.Namespace) -> int:
     formats = ("ipynb",) if args.format == "ipynb" else ("ipynb", "html")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise WorkbenchError(f"--out {out} is a file; give the folder the reports go in")
+        raise BadParameter(f"--out {out} is a file; give the folder the reports go in")
     if not args.each:
         return _print_results([render_one(ReportJob(name, parameters, out / name, formats))])
     jobs = batch_jobs(name, nb, args.each, parameters, out, formats, args.db)
     if not jobs:
-        raise WorkbenchError(f"nothing to render: no {args.each} has a scored scene in the store")
+        raise NotFound(f"nothing to render: no {args.each} has a scored scene in the store")
     results = _with_progress(jobs, args.workers)
     return _print_results(results)
 

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select,
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import WorkbenchError
+from ..errors import StoreError
 from .schema import MIGRATIONS, SCHEMA_VERSION, meta, metadata
 
 try:  # POSIX; elsewhere SQLite's busy timeout alone serialises writers
@@ -32,10 +32,6 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-class StoreError(WorkbenchError):
-    """The store cannot be opened or used (bad URL, newer schema, server down)."""
 
 
 def default_url() -> str:
