@@ -18,7 +18,15 @@ from pydantic import Field, StrictInt
 from .datafile import Model, Slug, Text, Upgrade, one_of
 from .rubrics import Rubric
 from .variables import PLACEHOLDER, Variable, check_variables, draw_values, fill
-from .vocabulary import NEGATIVE_BEHAVIOURS, Behaviour, Category, Channel, Competency, Difficulty
+from .vocabulary import (
+    DEFAULT_RUBRIC,
+    NEGATIVE_BEHAVIOURS,
+    Behaviour,
+    Category,
+    Channel,
+    Competency,
+    Difficulty,
+)
 from .yamlsource import Path_
 
 
@@ -161,7 +169,7 @@ class ScenarioCard(Model):
     success_criteria: list[SuccessCriterion] = Field(min_length=1)
     phrase_bank: list[Phrase] = Field(min_length=3)
     phases: PhaseDurations = Field(default_factory=PhaseDurations)
-    rubric: Slug = "support-core"
+    rubric: Slug = DEFAULT_RUBRIC
     jargon: list[Text] = Field(default_factory=list)
     tags: list[Text] = Field(default_factory=list)
 

@@ -32,8 +32,7 @@ from .scenebase import InvalidInput, SceneBase
 from .scoring import ScoreCard, score_scene
 from .store import queries as q
 from .store.schema import competency_scores, enrolments, events, people, scenes, scores
-
-DEFAULT_RUBRIC = "support-core"
+from .vocabulary import DEFAULT_RUBRIC
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,9 @@ PHASES = ("brief", "act", "rewind", "debrief")
 # `roleplay scene run` is practice, and the session `make demo` serves is the demo's own.
 SESSION_PURPOSES = ("training", "practice", "demo")
 COUNTED_PURPOSE = "training"
+# The rubric a card is scored against unless it names another, and the one progress and the
+# reports read competency areas from.
+DEFAULT_RUBRIC = "support-core"
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 DIFFICULTIES: tuple[str, ...] = get_args(Difficulty)

@@ -30,6 +30,7 @@ from ..rubrics import Rubric
 from ..store import Database
 from ..store import queries as q
 from ..store.schema import messages, notes, people, scenes, scores, sessions
+from ..vocabulary import DEFAULT_RUBRIC
 from . import display
 from .debrief import NO_SCORES, chart_text, light_library, open_store, show_notice
 from .params import Period, check_refusal, period
@@ -38,7 +39,6 @@ STANDARD = 0.6  # the agreed standard: "substantial" agreement and up
 MIN_SHARED = 3  # a pair of observers counts for an item once they watched this many scenes together
 DISAGREEMENTS = 15  # how many recent disagreements to list
 LEAN = 0.10  # an observer ticks "generously"/"strictly" this far above/below the team's rate
-RUBRIC = "support-core"
 SCORER = "scorer"
 BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"),
          (1.0, "almost perfect"))
@@ -143,7 +143,7 @@ def calibration(db: Database, since: str = "", until: str = "", team: str = "",
                 library: Library | None = None) -> CalibrationReport:
     """Observers' ticks and the scorer's readings for the scored scenes of a period (and team)."""
     span = period(db, since, until)
-    rubric = (library or light_library([])).rubric(RUBRIC)
+    rubric = (library or light_library([])).rubric(DEFAULT_RUBRIC)
     items = checklist_items(rubric)
     latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id).scalar_subquery()
     in_period = (select(scores.c.scene_id, scores.c.branch_id, scores.c.person_id.label("agent"),

@@ -32,6 +32,7 @@ from ..rubrics import Rubric
 from ..store import Database, upgraded
 from ..store import queries as q
 from ..store.schema import events, messages, people, scene_roles, scenes, scores, sessions
+from ..vocabulary import DEFAULT_RUBRIC
 from . import display
 from .frames import PASS_MARK
 from .params import check_refusal
@@ -177,7 +178,7 @@ def scene_debrief(db: Database, scene_id: str, library: Library | None = None) -
     card = score.card if score is not None else None
     library = library or light_library([row.card_id])
     scenario = library.cards.get(row.card_id)
-    rubric_id = card["rubric_id"] if card else scenario.rubric if scenario else "support-core"
+    rubric_id = card["rubric_id"] if card else scenario.rubric if scenario else DEFAULT_RUBRIC
     rubric = library.rubrics.get(rubric_id)
     branch_id = score.branch_id if score is not None else row.branch_id
     shown = _transcript(branch_map, lines, branch_id)

@@ -41,13 +41,12 @@ from ..store import Database
 from ..store.queries import counted
 from ..store.roster import matching_people
 from ..store.schema import competency_scores, debrief, enrolments, people, scores
-from ..vocabulary import COMPETENCIES, DIFFICULTIES
+from ..vocabulary import COMPETENCIES, DEFAULT_RUBRIC, DIFFICULTIES
 from . import display
 from .debrief import NO_SCORES, cached_library, chart_text, open_store, show_notice, when
 from .frames import PASS_MARK
 from .params import check_refusal, parse_day
 
-RUBRIC = "support-core"
 PRE_POST = 5  # improvement compares the first five scenes in an area with the last five
 FOLLOW_UP = 5  # a commitment is looked for in the next five scenes that score its area
 RECOMMENDATIONS = 3
@@ -196,7 +195,7 @@ def person_report(db: Database, person: str = "", since: str = "", until: str = 
     if scenes.empty:
         raise NotFound(f"{who.name} ({person_id}) has no scored training scenes"
                        + (" up to that date" if end else "") + ": play a scene as the agent first")
-    rubric = library.rubric(RUBRIC)
+    rubric = library.rubric(DEFAULT_RUBRIC)
     cards = {cid: c.title for cid, c in library.cards.items()}
     scenes["card"] = scenes["card_id"].map(cards).fillna(scenes["card_id"])
     scenes["difficulty"] = scenes["card_id"].map({cid: c.difficulty for cid, c in library.cards.items()})

@@ -24,12 +24,12 @@ from ..library import Library
 from ..progress import TrainingPath, load_training_paths, path_status
 from ..rubrics import Rubric
 from ..store import Database, upgraded
+from ..vocabulary import DEFAULT_RUBRIC
 from . import display, insights
 from .frames import PASS_MARK, Frames, load_frames
 from .params import DEFAULT_DAYS, Period, check_refusal, parse_day
 from .params import period as report_period
 
-RUBRIC = "support-core"
 NEW_HIRE_PATH = "new-hire"
 DAYS_PER_MONTH = 30  # the monthly target is per 30 days, scaled to the period's length
 MIN_SCENES = 5  # top performers: at least this many scenes in the period
@@ -150,7 +150,7 @@ def team_dashboard(frames: Frames, period: Period, monthly_target: int = 12, *,
     length gives the deltas, and certification reads all the competency history held.
     """
     library = library or Library.load()
-    rubric = library.rubric(RUBRIC)
+    rubric = library.rubric(DEFAULT_RUBRIC)
     previous = period.previous()
     attempts, competency = frames.attempts, frames.competency
     cur, prev = _within(attempts, period), _within(attempts, previous)
