@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from .clock import utc
 from .privacy import FORGOTTEN, redact
@@ -112,7 +112,7 @@ def attempts(wb: Workbench, since: date | None = None, until: date | None = None
     """Every training scene's latest score as an ``Attempt``, oldest scene first;
     ``since``/``until`` (inclusive, UTC days) keep the scenes created in that window, and
     ``include_practice`` adds headless runs and the demo session."""
-    latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id)
+    latest = q.latest_score_ids()
     query = (select(scores.c.id).join(scenes, scenes.c.id == scores.c.scene_id)
              .where(scores.c.id.in_(latest), q.counted(scores.c.scene_id, include_practice))
              .order_by(scenes.c.created_at, scenes.c.id))

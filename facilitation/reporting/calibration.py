@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..errors import NotFound, WorkbenchError
 from ..library import Library
@@ -145,7 +145,7 @@ def calibration(db: Database, since: str = "", until: str = "", team: str = "",
     span = period(db, since, until)
     rubric = (library or light_library([])).rubric(DEFAULT_RUBRIC)
     items = checklist_items(rubric)
-    latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id).scalar_subquery()
+    latest = q.latest_score_ids().scalar_subquery()
     in_period = (select(scores.c.scene_id, scores.c.branch_id, scores.c.person_id.label("agent"),
                         scores.c.card, scores.c.scored_at, scenes.c.card_id,
                         sessions.c.team.label("session_team"), people.c.team.label("agent_team"),

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, func, select
 from ..library import Library
 from ..scoring import PASS_MARK
 from ..store import Database
-from ..store.queries import counted
+from ..store.queries import counted, latest_score_ids
 from ..store.schema import (
     competency_scores,
     debrief,
@@ -115,7 +115,7 @@ def _bounded(query: Any, column: Any, since: datetime | None, until: datetime | 
 
 
 def _attempts(conn: Connection, since: datetime | None, until: datetime | None) -> pd.DataFrame:
-    latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id).scalar_subquery()
+    latest = latest_score_ids().scalar_subquery()
     query = _bounded(select(scores.c.scene_id, scores.c.person_id.label("agent"), scores.c.overall,
                             scores.c.scored_at, scores.c.card["success"].label("success"),
                             scores.c.card["missed"].label("missed_list"), scenes.c.session_id,

@@ -38,7 +38,7 @@ from ..progress import (
 )
 from ..rubrics import Rubric
 from ..store import Database
-from ..store.queries import counted
+from ..store.queries import counted, latest_score_ids
 from ..store.roster import matching_people
 from ..store.schema import competency_scores, debrief, enrolments, people, scores
 from ..vocabulary import COMPETENCIES, DEFAULT_RUBRIC, DIFFICULTIES
@@ -176,9 +176,7 @@ def person_report(db: Database, person: str = "", since: str = "", until: str = 
             .where(competency_scores.c.person_id == person_id, counted(competency_scores.c.scene_id))
             .order_by(competency_scores.c.scored_at, competency_scores.c.score_id),
             competency_scores.c.scored_at, end)))
-        latest = (select(func.max(scores.c.id)).where(scores.c.person_id == person_id,
-                                                      counted(scores.c.scene_id))
-                  .group_by(scores.c.scene_id))
+        latest = latest_score_ids(scores.c.person_id == person_id, counted(scores.c.scene_id))
         scenes = _frame(conn.execute(_upto(select(scores.c.scene_id, scores.c.card_id, scores.c.overall,
                                                   scores.c.scored_at)
                                            .where(scores.c.id.in_(latest.scalar_subquery()))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, true
+from sqlalchemy import Connection, Row, Select, func, select, true
 from sqlalchemy.sql import ColumnElement
 
 from ..clock import utc
 from ..records import Branch, DebriefEntry, Event, Message, Note, lineage
 from ..vocabulary import COUNTED_PURPOSE, PHASES
-from .schema import branches, debrief, events, messages, notes, scenes, sessions
+from .schema import branches, debrief, events, messages, notes, scenes, scores, sessions
 
 PHASE_MOVES = ("start", "skip", "goto", "end")
 
@@ -51,6 +51,13 @@ def counted(scene_id: Any, include_practice: bool = False) -> ColumnElement[bool
     training = (select(scenes.c.id).join(sessions, sessions.c.id == scenes.c.session_id)
                 .where(sessions.c.purpose == COUNTED_PURPOSE))
     return scene_id.in_(training)
+
+
+
+def latest_score_ids(*conditions: ColumnElement[bool]) -> Select[Any]:
+    """The id of each scene's latest score card, among the scores ``conditions`` keep: scoring
+    a scene again supersedes what counts, and the earlier cards stay in ``scores``."""
+    return select(func.max(scores.c.id)).where(*conditions).group_by(scores.c.scene_id)
 
 
 def since(conn: Connection, table: Any, scene_id: str, version: int) -> list[Row]:

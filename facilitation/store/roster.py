@@ -11,7 +11,7 @@ from sqlalchemy import Connection, func, select
 from ..clock import utc
 from ..records import Record
 from ..vocabulary import COUNTED_PURPOSE
-from .queries import counted
+from .queries import counted, latest_score_ids
 from .schema import enrolments, people, scene_roles, scenes, scores, session_people, sessions
 
 
@@ -63,7 +63,7 @@ def matching_people(conn: Connection, name_or_id: str) -> list[tuple[str, str]]:
 def people_rows(conn: Connection, team: str | None = None) -> list[PersonRow]:
     in_sessions = dict(conn.execute(select(session_people.c.person_id, func.count())
                                     .group_by(session_people.c.person_id)).all())
-    latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id)
+    latest = latest_score_ids()
     played = dict(conn.execute(select(scores.c.person_id, func.count())
                                .where(scores.c.id.in_(latest), counted(scores.c.scene_id))
                                .group_by(scores.c.person_id)).all())
@@ -92,7 +92,7 @@ def session_rows(conn: Connection, *, every_purpose: bool = False) -> list[Sessi
 
 
 def session_scenes(conn: Connection, session_id: str) -> list[SceneRow]:
-    latest = select(func.max(scores.c.id)).group_by(scores.c.scene_id)
+    latest = latest_score_ids()
     overall = dict(conn.execute(select(scores.c.scene_id, scores.c.overall)
                                 .join(scenes, scenes.c.id == scores.c.scene_id)
                                 .where(scores.c.id.in_(latest), scenes.c.session_id == session_id)).all())
